@@ -1,0 +1,37 @@
+// Shared pieces of the `entitle` command-line driver. Each verb lives in its own cmd_*.cpp and
+// registers itself with CLI11 in main.cpp; the driver uses only the public API.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "entitle/ruleset.hpp"
+
+namespace entitle::cli {
+
+// Exit statuses, documented in README "Command line".
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;      // a policy test failed, a record was bad, …
+inline constexpr int kExitUsage = 2;       // wrong command line
+inline constexpr int kExitBadPackage = 3;  // the policy package has errors
+inline constexpr int kExitBadInput = 4;    // the household or population input is unusable
+
+// Loads a package, printing its diagnostics to stderr; null when it has errors.
+std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory);
+
+// Reads a whole file, or stdin for "-"; nullopt with a message on stderr when unreadable.
+std::optional<std::string> read_input(const std::string& path);
+
+// "YYYY-MM-DD" validator for CLI11 options.
+CLI::Validator date_validator();
+
+// Each verb adds its subcommand; `run` is set to the function that executes it.
+using Runner = std::function<int()>;
+void add_eval_command(CLI::App& app, Runner& run);
+void add_test_command(CLI::App& app, Runner& run);
+
+}  // namespace entitle::cli

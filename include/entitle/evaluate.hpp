@@ -1,0 +1,39 @@
+// Evaluation: RuleSet × Facts × date → Result.
+#pragma once
+
+#include <memory>
+
+#include "entitle/facts.hpp"
+#include "entitle/result.hpp"
+#include "entitle/ruleset.hpp"
+
+namespace entitle {
+
+struct EvalOptions {
+  bool trace = false;  // record the explanation trace of every rule
+};
+
+// Holds the scratch space of evaluation (definition caches, parameter values for the date,
+// the trace buffer) so that evaluating many households allocates nothing in steady state.
+// One Evaluator per thread; many Evaluators may share one RuleSet.
+class Evaluator {
+ public:
+  explicit Evaluator(std::shared_ptr<const RuleSet> rules);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // Evaluates every rule for `facts` as of `as_of`. The returned reference stays valid until
+  // the next call. Never throws for bad facts (they are rejected when binding); faults inside
+  // a rule are Outcome::kError in the result.
+  const Result& evaluate(const Facts& facts, Date as_of, const EvalOptions& options = {});
+
+  const RuleSet& rules() const noexcept { return *rules_; }
+
+ private:
+  struct State;
+  std::shared_ptr<const RuleSet> rules_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace entitle

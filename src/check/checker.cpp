@@ -1,0 +1,646 @@
+#include "check/checker.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "util/text.hpp"
+
+namespace entitle::check {
+
+using load::Entity;
+using load::Expr;
+using load::ExprKind;
+using load::FactType;
+using load::Op;
+using load::RefKind;
+using load::Type;
+using load::TypeKind;
+
+std::string type_name(const Type& type, const load::SyntaxTree& tree) {
+  switch (type.kind) {
+    case TypeKind::kError:
+      return "<error>";
+    case TypeKind::kBool:
+      return "bool";
+    case TypeKind::kInteger:
+      return "integer";
+    case TypeKind::kDecimal:
+      return "decimal";
+    case TypeKind::kMoney:
+      return "money";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kEnum:
+      if (type.enum_field >= 0) {
+        return fmt::format("enum {}", tree.fields[type.enum_field].name);
+      }
+      return "enum";
+  }
+  return "?";
+}
+
+namespace {
+
+Type type_of(TypeKind kind) {
+  return Type{kind, -1};
+}
+
+Type fact_type(const load::Field& field, int index) {
+  switch (field.type) {
+    case FactType::kBool:
+      return type_of(TypeKind::kBool);
+    case FactType::kInteger:
+      return type_of(TypeKind::kInteger);
+    case FactType::kDecimal:
+      return type_of(TypeKind::kDecimal);
+    case FactType::kMoney:
+      return type_of(TypeKind::kMoney);
+    case FactType::kDate:
+      return type_of(TypeKind::kDate);
+    case FactType::kEnum:
+      return Type{TypeKind::kEnum, index};
+    case FactType::kString:
+      return type_of(TypeKind::kString);
+  }
+  return {};
+}
+
+bool is_numeric(const Type& t) {
+  return t.kind == TypeKind::kInteger || t.kind == TypeKind::kDecimal || t.kind == TypeKind::kMoney;
+}
+
+std::string_view entity_name(Entity e) {
+  return e == Entity::kHousehold ? "household" : "member";
+}
+
+class Checker {
+ public:
+  Checker(load::SyntaxTree& tree, Diagnostics& diagnostics)
+      : tree_(tree), diagnostics_(diagnostics) {}
+
+  void run(CheckedPackage& out) {
+    add_builtin_fields();
+    check_declarations();
+    definition_state_.assign(tree_.definitions.size(), State::kUnvisited);
+    for (std::size_t i = 0; i < tree_.definitions.size(); ++i)
+      check_definition(static_cast<int>(i));
+    std::set<std::string> rule_ids;
+    for (auto& rule : tree_.rules) {
+      if (!rule_ids.insert(rule.id).second) {
+        error(rule.location, codes::kDuplicateId, fmt::format("duplicate rule id '{}'", rule.id));
+      }
+      check_rule(rule);
+      std::set<int> params;
+      collect_rule_parameters(rule, params);
+      out.rule_parameters.emplace_back(params.begin(), params.end());
+      check_parameter_coverage(rule, out.rule_parameters.back());
+    }
+  }
+
+ private:
+  enum class State { kUnvisited, kVisiting, kDone };
+
+  struct Scope {
+    Entity entity;
+  };
+
+  void error(const load::Location& at, std::string_view code, std::string message) {
+    const load::SourceFile& file = tree_.files[at.file];
+    diagnostics_.push_back(load::make_diagnostic(file, at.position, code, std::move(message)));
+  }
+
+  void add_builtin_fields() {
+    std::vector<load::Field> fields;
+    for (Entity e : {Entity::kHousehold, Entity::kMember}) {
+      load::Field id;
+      id.name = "id";
+      id.entity = e;
+      id.type = FactType::kString;
+      id.required = e == Entity::kMember;
+      id.builtin = true;
+      id.description = {e == Entity::kHousehold ? "家庭编号" : "成员编号",
+                        e == Entity::kHousehold ? "household id" : "member id"};
+      fields.push_back(std::move(id));
+      for (auto& f : tree_.fields) {
+        if (f.entity == e) fields.push_back(std::move(f));
+      }
+    }
+    tree_.fields = std::move(fields);
+  }
+
+  void check_declarations() {
+    std::map<std::pair<Entity, std::string>, int> facts;
+    for (std::size_t i = 0; i < tree_.fields.size(); ++i) {
+      const auto& f = tree_.fields[i];
+      if (!f.builtin && (f.name == "id" || f.name == "as_of" || f.name == "members")) {
+        error(f.location, codes::kDuplicateId,
+              fmt::format("'{}' is built in and cannot be declared", f.name));
+        continue;
+      }
+      if (!facts.emplace(std::pair{f.entity, f.name}, static_cast<int>(i)).second) {
+        error(f.location, codes::kDuplicateId,
+              fmt::format("{} fact '{}' is declared twice", entity_name(f.entity), f.name));
+      }
+    }
+    std::set<std::string> params;
+    for (const auto& p : tree_.parameters) {
+      if (!params.insert(p.name).second) {
+        error(p.location, codes::kDuplicateId,
+              fmt::format("parameter '{}' is declared twice", p.name));
+      }
+      for (const auto& v : p.values)
+        check_source(v.location, v.reference.source);
+      if (facts.count({Entity::kHousehold, p.name}) || facts.count({Entity::kMember, p.name})) {
+        error(p.location, codes::kDuplicateId,
+              fmt::format("parameter '{}' has the name of a fact", p.name));
+      }
+    }
+    std::set<std::pair<Entity, std::string>> defs;
+    for (const auto& d : tree_.definitions) {
+      if (!defs.insert({d.entity, d.name}).second) {
+        error(d.location, codes::kDuplicateId,
+              fmt::format("{} definition '{}' is declared twice", entity_name(d.entity), d.name));
+      }
+      if (facts.count({d.entity, d.name})) {
+        error(d.location, codes::kDuplicateId,
+              fmt::format("definition '{}' has the name of a {} fact", d.name,
+                          entity_name(d.entity)));
+      }
+      if (params.count(d.name)) {
+        error(d.location, codes::kDuplicateId,
+              fmt::format("definition '{}' has the name of a parameter", d.name));
+      }
+    }
+    std::set<std::string> sources;
+    for (const auto& s : tree_.manifest.sources) {
+      if (!sources.insert(s.id).second) {
+        error(tree_.manifest.location, codes::kDuplicateId,
+              fmt::format("source document '{}' is listed twice", s.id));
+      }
+    }
+  }
+
+  void check_source(const load::Location& at, const std::string& source) {
+    if (source.empty()) return;
+    for (const auto& s : tree_.manifest.sources) {
+      if (s.id == source) return;
+    }
+    std::vector<std::string> ids;
+    for (const auto& s : tree_.manifest.sources)
+      ids.push_back(s.id);
+    std::string message = fmt::format("unknown source document '{}'", source);
+    if (auto hint = closest_name(source, ids))
+      message += fmt::format("; did you mean '{}'?", *hint);
+    error(at, codes::kUnknownName, std::move(message));
+  }
+
+  void check_definition(int index) {
+    if (definition_state_[index] == State::kDone) return;
+    auto& def = tree_.definitions[index];
+    definition_state_[index] = State::kVisiting;
+    definition_stack_.push_back(index);
+    Type t = check_expr(def.expr, Scope{def.entity});
+    (void)t;
+    definition_stack_.pop_back();
+    definition_state_[index] = State::kDone;
+  }
+
+  void check_rule(load::Rule& rule) {
+    check_source(rule.location, rule.basis.source);
+    Scope scope{rule.recipient};
+    if (rule.recipient_filter) expect_bool(*rule.recipient_filter, scope, "the recipient filter");
+    expect_bool(rule.when, scope, "a rule's condition");
+    auto numeric = [&](std::optional<Expr>& e, std::string_view what) {
+      if (!e) return;
+      Type t = check_expr(*e, scope);
+      if (t.kind != TypeKind::kError && !is_numeric(t)) {
+        error(e->location, codes::kTypeMismatch,
+              fmt::format("{} must be a number or money, found {}", what, type_name(t, tree_)));
+      }
+    };
+    numeric(rule.grant.amount, "'amount'");
+    numeric(rule.grant.amount_min, "'amount_min'");
+    numeric(rule.grant.amount_max, "'amount_max'");
+    numeric(rule.grant.quantity, "'quantity'");
+  }
+
+  void expect_bool(Expr& e, Scope scope, std::string_view what) {
+    Type t = check_expr(e, scope);
+    if (t.kind != TypeKind::kError && t.kind != TypeKind::kBool) {
+      error(e.location, codes::kTypeMismatch,
+            fmt::format("{} must be true or false, found {} '{}'", what, type_name(t, tree_),
+                        e.text));
+    }
+  }
+
+  // Resolves `name` in `entity`'s scope: fact, then definition, then (any scope) parameter.
+  Type resolve(Expr& e, Entity entity, bool allow_parameters) {
+    for (std::size_t i = 0; i < tree_.fields.size(); ++i) {
+      const auto& f = tree_.fields[i];
+      if (f.entity == entity && f.name == e.name) {
+        e.ref = {RefKind::kFact, entity, static_cast<int>(i)};
+        return fact_type(f, static_cast<int>(i));
+      }
+    }
+    for (std::size_t i = 0; i < tree_.definitions.size(); ++i) {
+      auto& d = tree_.definitions[i];
+      if (d.entity != entity || d.name != e.name) continue;
+      int index = static_cast<int>(i);
+      e.ref = {RefKind::kDefinition, entity, index};
+      if (definition_state_[index] == State::kVisiting) {
+        std::string chain;
+        auto it = std::find(definition_stack_.begin(), definition_stack_.end(), index);
+        for (; it != definition_stack_.end(); ++it) {
+          chain += tree_.definitions[*it].name + " → ";
+        }
+        chain += d.name;
+        error(e.location, codes::kDefinitionCycle,
+              fmt::format("definitions refer to each other in a cycle: {}", chain));
+        return {};
+      }
+      check_definition(index);
+      return d.expr.type;
+    }
+    if (allow_parameters) {
+      for (std::size_t i = 0; i < tree_.parameters.size(); ++i) {
+        const auto& p = tree_.parameters[i];
+        if (p.name != e.name) continue;
+        e.ref = {RefKind::kParameter, entity, static_cast<int>(i)};
+        load::Field as_field;
+        as_field.type = p.type;
+        return fact_type(as_field, -1);
+      }
+    }
+    std::vector<std::string> candidates;
+    for (const auto& f : tree_.fields) {
+      if (f.entity == entity) candidates.push_back(f.name);
+    }
+    for (const auto& d : tree_.definitions) {
+      if (d.entity == entity) candidates.push_back(d.name);
+    }
+    if (allow_parameters) {
+      for (const auto& p : tree_.parameters)
+        candidates.push_back(p.name);
+    }
+    std::string message =
+        fmt::format("unknown name '{}' in a {} expression", e.name, entity_name(entity));
+    if (auto hint = closest_name(e.name, candidates)) {
+      message += fmt::format("; did you mean '{}'?", *hint);
+    } else if (entity == Entity::kMember) {
+      for (const auto& f : tree_.fields) {
+        if (f.entity == Entity::kHousehold && f.name == e.name) {
+          message += fmt::format("; the household's fact is written household.{}", e.name);
+          break;
+        }
+      }
+    } else {
+      for (const auto& f : tree_.fields) {
+        if (f.entity == Entity::kMember && f.name == e.name) {
+          message += "; members are reached through count/any/all/sum/min/max(members where …)";
+          break;
+        }
+      }
+    }
+    error(e.location, codes::kUnknownName, std::move(message));
+    return {};
+  }
+
+  Type set(Expr& e, Type t) {
+    e.type = t;
+    return t;
+  }
+
+  // Enum compared with a string literal: the literal becomes the enum's index, checked here.
+  bool coerce_to_enum(Expr& literal, const Type& enum_type) {
+    if (literal.kind != ExprKind::kLiteral || literal.literal_type.kind != TypeKind::kString) {
+      return false;
+    }
+    const auto& values = tree_.fields[enum_type.enum_field].values;
+    auto it = std::find(values.begin(), values.end(), literal.literal_string);
+    if (it == values.end()) {
+      std::string message =
+          fmt::format("'{}' is not a value of {}; expected one of: {}", literal.literal_string,
+                      tree_.fields[enum_type.enum_field].name, fmt::join(values, ", "));
+      if (auto hint = closest_name(literal.literal_string, values)) {
+        message += fmt::format(" (did you mean '{}'?)", *hint);
+      }
+      error(literal.location, codes::kNotInEnum, std::move(message));
+      return true;
+    }
+    literal.value = Value::enumerated(static_cast<std::uint32_t>(it - values.begin()));
+    literal.literal_type = enum_type;
+    literal.type = enum_type;
+    return true;
+  }
+
+  bool comparable(Expr& a, Type ta, Expr& b, Type tb, bool ordering, const Expr& at) {
+    if (ta.kind == TypeKind::kError || tb.kind == TypeKind::kError) return true;
+    if (!ordering) {
+      if (ta.kind == TypeKind::kEnum && tb.kind == TypeKind::kString && coerce_to_enum(b, ta)) {
+        return true;
+      }
+      if (tb.kind == TypeKind::kEnum && ta.kind == TypeKind::kString && coerce_to_enum(a, tb)) {
+        return true;
+      }
+    }
+    bool ok = false;
+    if (is_numeric(ta) && is_numeric(tb)) {
+      ok = true;
+    } else if (ta.kind == tb.kind) {
+      switch (ta.kind) {
+        case TypeKind::kDate:
+          ok = true;
+          break;
+        case TypeKind::kBool:
+        case TypeKind::kString:
+          ok = !ordering;
+          break;
+        case TypeKind::kEnum:
+          ok = !ordering && ta.enum_field == tb.enum_field;
+          break;
+        default:
+          break;
+      }
+    }
+    if (!ok) {
+      error(at.location, codes::kTypeMismatch,
+            fmt::format("cannot {} {} '{}' with {} '{}'", ordering ? "order-compare" : "compare",
+                        type_name(ta, tree_), a.text, type_name(tb, tree_), b.text));
+    }
+    return ok;
+  }
+
+  Type arithmetic_result(Op op, Type a, Type b, const Expr& e) {
+    if (a.kind == TypeKind::kError || b.kind == TypeKind::kError) return {};
+    if (!is_numeric(a) || !is_numeric(b)) {
+      error(e.location, codes::kTypeMismatch,
+            fmt::format("arithmetic needs numbers or money; found {} '{}' and {} '{}'",
+                        type_name(a, tree_), e.args[0].text, type_name(b, tree_), e.args[1].text));
+      return {};
+    }
+    bool ma = a.kind == TypeKind::kMoney, mb = b.kind == TypeKind::kMoney;
+    switch (op) {
+      case Op::kAdd:
+      case Op::kSub:
+        if (ma || mb) return type_of(TypeKind::kMoney);
+        break;
+      case Op::kMul:
+        if (ma && mb) {
+          error(e.location, codes::kTypeMismatch, "money times money has no meaning");
+          return {};
+        }
+        if (ma || mb) return type_of(TypeKind::kMoney);
+        break;
+      case Op::kDiv:
+        if (ma && mb) return type_of(TypeKind::kDecimal);
+        if (mb) {
+          error(e.location, codes::kTypeMismatch, "a number divided by money has no meaning");
+          return {};
+        }
+        if (ma) return type_of(TypeKind::kMoney);
+        return type_of(TypeKind::kDecimal);
+      default:
+        break;
+    }
+    if (a.kind == TypeKind::kInteger && b.kind == TypeKind::kInteger) {
+      return type_of(TypeKind::kInteger);
+    }
+    return type_of(TypeKind::kDecimal);
+  }
+
+  Type check_call(Expr& e, Scope scope) {
+    struct Signature {
+      std::string_view name;
+      std::vector<TypeKind> params;
+      TypeKind result;
+    };
+    static const Signature kFunctions[] = {
+        {"age", {TypeKind::kDate}, TypeKind::kInteger},
+        {"years_between", {TypeKind::kDate, TypeKind::kDate}, TypeKind::kInteger},
+        {"months_between", {TypeKind::kDate, TypeKind::kDate}, TypeKind::kInteger},
+        {"days_between", {TypeKind::kDate, TypeKind::kDate}, TypeKind::kInteger},
+        {"as_of", {}, TypeKind::kDate},
+    };
+    if (e.name == "is_known") {
+      if (e.args.size() != 1) {
+        error(e.location, codes::kTypeMismatch, "is_known() takes one argument");
+        return {};
+      }
+      check_expr(e.args[0], scope);
+      return set(e, type_of(TypeKind::kBool));
+    }
+    for (const auto& f : kFunctions) {
+      if (f.name != e.name) continue;
+      if (e.args.size() != f.params.size()) {
+        error(e.location, codes::kTypeMismatch,
+              fmt::format("{}() takes {} argument{}, found {}", f.name, f.params.size(),
+                          f.params.size() == 1 ? "" : "s", e.args.size()));
+        return {};
+      }
+      bool ok = true;
+      for (std::size_t i = 0; i < e.args.size(); ++i) {
+        Type t = check_expr(e.args[i], scope);
+        if (t.kind != TypeKind::kError && t.kind != f.params[i]) {
+          error(e.args[i].location, codes::kTypeMismatch,
+                fmt::format("argument {} of {}() must be a date, found {} '{}'", i + 1, f.name,
+                            type_name(t, tree_), e.args[i].text));
+          ok = false;
+        }
+      }
+      return set(e, ok ? type_of(f.result) : Type{});
+    }
+    std::vector<std::string> names = {
+        "age", "years_between", "months_between", "days_between", "as_of", "is_known", "date"};
+    std::string message = fmt::format("unknown function '{}'", e.name);
+    if (auto hint = closest_name(e.name, names))
+      message += fmt::format("; did you mean '{}'?", *hint);
+    error(e.location, codes::kUnknownName, std::move(message));
+    return {};
+  }
+
+  Type check_aggregate(Expr& e, Scope) {
+    Scope member{Entity::kMember};
+    expect_bool(e.args[0], member, fmt::format("the filter of {}()", e.name));
+    if (e.name == "count") return set(e, type_of(TypeKind::kInteger));
+    Type t = check_expr(e.args[1], member);
+    if (t.kind == TypeKind::kError) return {};
+    if (e.name == "any" || e.name == "all") {
+      if (t.kind != TypeKind::kBool) {
+        error(e.args[1].location, codes::kTypeMismatch,
+              fmt::format("{}() looks at a condition, found {} '{}'", e.name, type_name(t, tree_),
+                          e.args[1].text));
+        return {};
+      }
+      return set(e, type_of(TypeKind::kBool));
+    }
+    bool ok = is_numeric(t) || (e.name != "sum" && t.kind == TypeKind::kDate);
+    if (!ok) {
+      error(e.args[1].location, codes::kTypeMismatch,
+            fmt::format("{}() needs {}, found {} '{}'", e.name,
+                        e.name == "sum" ? "numbers" : "numbers or dates", type_name(t, tree_),
+                        e.args[1].text));
+      return {};
+    }
+    return set(e, t);
+  }
+
+  Type check_expr(Expr& e, Scope scope) {
+    switch (e.kind) {
+      case ExprKind::kLiteral:
+        return set(e, e.literal_type);
+      case ExprKind::kName:
+        return set(e, resolve(e, scope.entity, true));
+      case ExprKind::kHousehold:
+        return set(e, resolve(e, Entity::kHousehold, false));
+      case ExprKind::kCall:
+        return check_call(e, scope);
+      case ExprKind::kAggregate:
+        return check_aggregate(e, scope);
+      case ExprKind::kNot:
+        expect_bool(e.args[0], scope, "the operand of 'not'");
+        return set(e, type_of(TypeKind::kBool));
+      case ExprKind::kAnd:
+      case ExprKind::kOr:
+        for (auto& a : e.args) {
+          expect_bool(a, scope,
+                      e.kind == ExprKind::kAnd ? "an operand of 'and'" : "an operand of 'or'");
+        }
+        return set(e, type_of(TypeKind::kBool));
+      case ExprKind::kNegate: {
+        Type t = check_expr(e.args[0], scope);
+        if (t.kind != TypeKind::kError && !is_numeric(t)) {
+          error(e.location, codes::kTypeMismatch,
+                fmt::format("cannot negate {} '{}'", type_name(t, tree_), e.args[0].text));
+          return set(e, {});
+        }
+        return set(e, t);
+      }
+      case ExprKind::kArith: {
+        Type a = check_expr(e.args[0], scope);
+        Type b = check_expr(e.args[1], scope);
+        return set(e, arithmetic_result(e.op, a, b, e));
+      }
+      case ExprKind::kCompare: {
+        Type a = check_expr(e.args[0], scope);
+        Type b = check_expr(e.args[1], scope);
+        bool ordering = e.op != Op::kEq && e.op != Op::kNe;
+        comparable(e.args[0], a, e.args[1], b, ordering, e);
+        return set(e, type_of(TypeKind::kBool));
+      }
+      case ExprKind::kIn: {
+        Type a = check_expr(e.args[0], scope);
+        for (std::size_t i = 1; i < e.args.size(); ++i) {
+          Type b = check_expr(e.args[i], scope);
+          comparable(e.args[0], a, e.args[i], b, false, e.args[i]);
+        }
+        return set(e, type_of(TypeKind::kBool));
+      }
+      case ExprKind::kIf: {
+        expect_bool(e.args[0], scope, "the condition of 'if'");
+        Type a = check_expr(e.args[1], scope);
+        Type b = check_expr(e.args[2], scope);
+        if (a.kind == TypeKind::kError || b.kind == TypeKind::kError) return set(e, {});
+        if (is_numeric(a) && is_numeric(b)) {
+          if (a.kind == TypeKind::kMoney || b.kind == TypeKind::kMoney) {
+            return set(e, type_of(TypeKind::kMoney));
+          }
+          if (a.kind == TypeKind::kDecimal || b.kind == TypeKind::kDecimal) {
+            return set(e, type_of(TypeKind::kDecimal));
+          }
+          return set(e, a);
+        }
+        if (a.kind == TypeKind::kEnum && b.kind == TypeKind::kString &&
+            coerce_to_enum(e.args[2], a)) {
+          return set(e, a);
+        }
+        if (b.kind == TypeKind::kEnum && a.kind == TypeKind::kString &&
+            coerce_to_enum(e.args[1], b)) {
+          return set(e, b);
+        }
+        if (!(a == b)) {
+          error(e.location, codes::kTypeMismatch,
+                fmt::format("'then' and 'else' must have the same type; found {} and {}",
+                            type_name(a, tree_), type_name(b, tree_)));
+          return set(e, {});
+        }
+        return set(e, a);
+      }
+    }
+    return {};
+  }
+
+  void collect_parameters(const Expr& e, std::set<int>& params, std::set<int>& seen_definitions) {
+    if (e.ref.kind == RefKind::kParameter) params.insert(e.ref.index);
+    if (e.ref.kind == RefKind::kDefinition && seen_definitions.insert(e.ref.index).second) {
+      collect_parameters(tree_.definitions[e.ref.index].expr, params, seen_definitions);
+    }
+    for (const auto& a : e.args)
+      collect_parameters(a, params, seen_definitions);
+  }
+
+  void collect_rule_parameters(const load::Rule& rule, std::set<int>& params) {
+    std::set<int> seen;
+    if (rule.recipient_filter) collect_parameters(*rule.recipient_filter, params, seen);
+    collect_parameters(rule.when, params, seen);
+    for (const auto* g : {&rule.grant.amount, &rule.grant.amount_min, &rule.grant.amount_max,
+                          &rule.grant.quantity}) {
+      if (*g) collect_parameters(**g, params, seen);
+    }
+  }
+
+  // Every parameter a rule reads must have a value on every day the rule is in effect.
+  void check_parameter_coverage(const load::Rule& rule, const std::vector<int>& params) {
+    if (!rule.from) return;  // a rule without a start date is checked at evaluation
+    for (int index : params) {
+      const auto& p = tree_.parameters[index];
+      Date day = *rule.from;
+      std::optional<Date> gap;
+      for (std::size_t i = 0; i < p.values.size() && !gap; ++i) {
+        const auto& v = p.values[i];
+        if (v.from > day) {
+          gap = day;
+          break;
+        }
+        std::optional<Date> end = v.until;
+        if (i + 1 < p.values.size()) {
+          Date next = p.values[i + 1].from.plus_days(-1);
+          if (!end || next < *end) end = next;
+        }
+        if (!end) {
+          day = Date{INT32_MAX};
+          break;
+        }
+        if (*end >= day) day = end->plus_days(1);
+        if (rule.until && day > *rule.until) break;
+      }
+      if (!gap && day.days != INT32_MAX && (!rule.until || day <= *rule.until)) gap = day;
+      if (gap) {
+        error(rule.location, codes::kParameterGap,
+              fmt::format("rule '{}' is in effect on {} but parameter '{}' has no value that day",
+                          rule.id, gap->to_string(), p.name));
+      }
+    }
+  }
+
+  load::SyntaxTree& tree_;
+  Diagnostics& diagnostics_;
+  std::vector<State> definition_state_;
+  std::vector<int> definition_stack_;
+};
+
+}  // namespace
+
+CheckedPackage check_package(load::SyntaxTree tree, Diagnostics& diagnostics) {
+  CheckedPackage out;
+  out.tree = std::move(tree);
+  Checker checker(out.tree, diagnostics);
+  checker.run(out);
+  return out;
+}
+
+}  // namespace entitle::check

@@ -1,0 +1,589 @@
+// The evaluator: a tree walk over the compiled nodes with Kleene three-valued logic.
+//
+// Undetermined rules name the facts whose absence left them undetermined. Those are found by
+// re-evaluating the rule with the trace on and walking down the unknown nodes only: a fact
+// that was read but did not decide anything (`false and x`) is not reported.
+#include "entitle/evaluate.hpp"
+
+#include <algorithm>
+
+#include "compile/program.hpp"
+
+namespace entitle {
+
+using compile::Node;
+using compile::OpCode;
+
+struct Evaluator::State {
+  explicit State(const RuleSet::Impl& program) : impl(program) {}
+
+  const RuleSet::Impl& impl;
+  const Facts* facts = nullptr;
+  Date as_of;
+  AgeConvention convention;
+  std::uint64_t steps = 0;
+  std::uint64_t max_steps = 0;
+
+  std::optional<Date> parameters_date;
+  std::vector<Value> parameter_values;
+  std::vector<Date> parameter_since;
+
+  std::vector<Value> household_definitions;
+  std::vector<std::uint8_t> household_definition_done;
+  std::vector<Value> member_definitions;
+  std::vector<std::uint8_t> member_definition_done;
+
+  std::vector<TraceNode>* trace = nullptr;
+  std::vector<TraceNode> scratch_trace;
+  Result result;
+
+  // Appends child `child` to trace node `parent`, keeping the last child in `last`.
+  void link(std::uint32_t parent, std::uint32_t& last, std::uint32_t child) {
+    auto& nodes = *trace;
+    if (last == kNoTrace) {
+      nodes[parent].first_child = child;
+    } else {
+      nodes[last].next_sibling = child;
+    }
+    last = child;
+  }
+
+  void prepare(const Facts& f, Date date) {
+    facts = &f;
+    as_of = date;
+    convention = impl.info.age_convention;
+    steps = 0;
+    max_steps = impl.limits.max_eval_steps;
+    if (!parameters_date || *parameters_date != date) {
+      parameters_date = date;
+      parameter_values.assign(impl.parameters.size(), Value::error(EvalError::kNoParameterValue));
+      parameter_since.assign(impl.parameters.size(), Date{});
+      for (std::size_t i = 0; i < impl.parameters.size(); ++i) {
+        if (const auto* v = impl.parameters[i].value_on(date)) {
+          parameter_values[i] = v->value;
+          parameter_since[i] = v->from;
+        }
+      }
+    }
+    std::size_t definitions = impl.definitions.size();
+    household_definition_done.assign(definitions, 0);
+    household_definitions.resize(definitions);
+    member_definition_done.assign(definitions * f.member_count(), 0);
+    member_definitions.resize(definitions * f.member_count());
+  }
+
+  template <bool kTrace>
+  Value eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index);
+
+  template <bool kTrace>
+  Value eval_node(const Node& node, std::uint32_t self, std::int32_t member);
+
+  template <bool kTrace>
+  Value child(const Node& node, int i, std::int32_t member, std::uint32_t self,
+              std::uint32_t& last) {
+    std::uint32_t child_trace = kNoTrace;
+    Value v = eval<kTrace>(impl.args[node.first_arg + i], member, &child_trace);
+    if constexpr (kTrace) link(self, last, child_trace);
+    return v;
+  }
+
+  template <bool kTrace>
+  Value definition(std::int32_t index, std::int32_t member, std::uint32_t self,
+                   std::uint32_t& last) {
+    const auto& def = impl.definitions[index];
+    if constexpr (kTrace) {
+      // Traced again each time, so that every use explains itself.
+      std::uint32_t child_trace = kNoTrace;
+      Value v = eval<true>(def.root, member, &child_trace);
+      link(self, last, child_trace);
+      return v;
+    } else {
+      bool household = def.entity == load::Entity::kHousehold;
+      std::size_t slot = household ? index : member * impl.definitions.size() + index;
+      auto& done = household ? household_definition_done : member_definition_done;
+      auto& values = household ? household_definitions : member_definitions;
+      if (!done[slot]) {
+        values[slot] = eval<false>(def.root, household ? -1 : member, nullptr);
+        done[slot] = 1;
+      }
+      return values[slot];
+    }
+  }
+};
+
+namespace {
+
+int compare_values(const Value& a, const Value& b) {
+  switch (a.kind) {
+    case ValueKind::kNumber:
+    case ValueKind::kDate:
+    case ValueKind::kBool:
+      return a.bits < b.bits ? -1 : (a.bits > b.bits ? 1 : 0);
+    case ValueKind::kEnum:
+      return a.aux < b.aux ? -1 : (a.aux > b.aux ? 1 : 0);
+    case ValueKind::kString: {
+      int c = a.as_string().compare(b.as_string());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+Value from_optional(std::optional<Decimal> d, EvalError error) {
+  return d ? Value::number(*d) : Value::error(error);
+}
+
+}  // namespace
+
+template <bool kTrace>
+Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index) {
+  std::uint32_t self = kNoTrace;
+  if constexpr (kTrace) {
+    self = static_cast<std::uint32_t>(trace->size());
+    TraceNode t;
+    t.source = index;
+    t.member = member;
+    trace->push_back(t);
+    *trace_index = self;
+  }
+  Value v;
+  if (++steps > max_steps) {
+    v = Value::error(EvalError::kStepBudget);
+  } else {
+    v = eval_node<kTrace>(impl.nodes[index], self, member);
+  }
+  if constexpr (kTrace) {
+    (*trace)[self].value = v;
+    const Node& node = impl.nodes[index];
+    if (node.op == OpCode::kParameter) {
+      (*trace)[self].parameter = node.a;
+      (*trace)[self].since = parameter_since[node.a];
+    }
+  }
+  return v;
+}
+
+template <bool kTrace>
+Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
+  switch (node.op) {
+    case OpCode::kConst:
+      return node.constant;
+    case OpCode::kHouseholdFact:
+      return facts->household(node.a);
+    case OpCode::kMemberFact:
+      return facts->member(member, node.a);
+    case OpCode::kHouseholdDefinition:
+    case OpCode::kMemberDefinition:
+      return definition<kTrace>(node.a, node.op == OpCode::kHouseholdDefinition ? -1 : member, self,
+                                last);
+    case OpCode::kParameter:
+      return parameter_values[node.a];
+    case OpCode::kNot: {
+      Value a = arg(0);
+      if (a.kind != ValueKind::kBool) return a;
+      return Value::boolean(!a.as_bool());
+    }
+    case OpCode::kAnd:
+    case OpCode::kOr: {
+      // Kleene: the deciding value (false for and, true for or) wins over unknown.
+      bool deciding = node.op == OpCode::kOr;
+      bool unknown = false;
+      for (int i = 0; i < node.argc; ++i) {
+        Value a = arg(i);
+        if (a.is_error()) return a;
+        if (a.is_unknown()) {
+          unknown = true;
+        } else if (a.as_bool() == deciding) {
+          return a;
+        }
+      }
+      return unknown ? Value::unknown() : Value::boolean(!deciding);
+    }
+    case OpCode::kNegate: {
+      Value a = arg(0);
+      if (a.kind != ValueKind::kNumber) return a;
+      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
+    }
+    case OpCode::kAdd:
+    case OpCode::kSub:
+    case OpCode::kMul:
+    case OpCode::kDiv: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.is_error()) return a;
+      if (b.is_error()) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      Decimal x = a.as_number(), y = b.as_number();
+      switch (node.op) {
+        case OpCode::kAdd:
+          return from_optional(checked_add(x, y), EvalError::kOverflow);
+        case OpCode::kSub:
+          return from_optional(checked_sub(x, y), EvalError::kOverflow);
+        case OpCode::kMul:
+          return from_optional(checked_mul(x, y), EvalError::kOverflow);
+        default:
+          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
+          return from_optional(checked_div(x, y), EvalError::kOverflow);
+      }
+    }
+    case OpCode::kEq:
+    case OpCode::kNe:
+    case OpCode::kLt:
+    case OpCode::kLe:
+    case OpCode::kGt:
+    case OpCode::kGe: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.is_error()) return a;
+      if (b.is_error()) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      int c = compare_values(a, b);
+      switch (node.op) {
+        case OpCode::kEq:
+          return Value::boolean(c == 0);
+        case OpCode::kNe:
+          return Value::boolean(c != 0);
+        case OpCode::kLt:
+          return Value::boolean(c < 0);
+        case OpCode::kLe:
+          return Value::boolean(c <= 0);
+        case OpCode::kGt:
+          return Value::boolean(c > 0);
+        default:
+          return Value::boolean(c >= 0);
+      }
+    }
+    case OpCode::kIn:
+    case OpCode::kNotIn: {
+      // x in [a, b] is x == a or x == b, with Kleene or.
+      Value x = arg(0);
+      if (x.is_error()) return x;
+      bool unknown = x.is_unknown();
+      bool found = false;
+      for (int i = 1; i < node.argc && !found; ++i) {
+        Value item = arg(i);
+        if (item.is_error()) return item;
+        if (item.is_unknown() || x.is_unknown()) {
+          unknown = true;
+        } else if (compare_values(x, item) == 0) {
+          found = true;
+        }
+      }
+      if (found) return Value::boolean(node.op == OpCode::kIn);
+      if (unknown) return Value::unknown();
+      return Value::boolean(node.op == OpCode::kNotIn);
+    }
+    case OpCode::kIf: {
+      Value c = arg(0);
+      if (c.kind != ValueKind::kBool) return c;
+      if (c.as_bool()) return arg(1);
+      // Keep the trace's child order: condition, then the branch taken.
+      return arg(2);
+    }
+    case OpCode::kAge: {
+      Value birth = arg(0);
+      if (birth.kind != ValueKind::kDate) return birth;
+      return Value::number(Decimal::from_units(
+          static_cast<std::int64_t>(age_on(birth.as_date(), as_of, convention)) * Decimal::kOne));
+    }
+    case OpCode::kYearsBetween:
+    case OpCode::kMonthsBetween:
+    case OpCode::kDaysBetween: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.kind != ValueKind::kDate) return a;
+      if (b.kind != ValueKind::kDate) return b;
+      int n = node.op == OpCode::kYearsBetween    ? whole_years_between(a.as_date(), b.as_date())
+              : node.op == OpCode::kMonthsBetween ? whole_months_between(a.as_date(), b.as_date())
+                                                  : days_between(a.as_date(), b.as_date());
+      return Value::number(Decimal::from_units(static_cast<std::int64_t>(n) * Decimal::kOne));
+    }
+    case OpCode::kAsOf:
+      return Value::date(as_of);
+    case OpCode::kIsKnown: {
+      Value a = arg(0);
+      if (a.is_error()) return a;
+      return Value::boolean(!a.is_unknown());
+    }
+    case OpCode::kCount:
+    case OpCode::kAny:
+    case OpCode::kAll:
+    case OpCode::kSum:
+    case OpCode::kMin:
+    case OpCode::kMax: {
+      const auto members = static_cast<std::int32_t>(facts->member_count());
+      std::uint32_t filter = impl.args[node.first_arg];
+      std::uint32_t value = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
+      bool unknown = false;
+      bool any_value = false;
+      std::int64_t count = 0;
+      Decimal total;
+      Value best;
+      for (std::int32_t m = 0; m < members; ++m) {
+        std::uint32_t child_trace = kNoTrace;
+        Value f = eval<kTrace>(filter, m, &child_trace);
+        if constexpr (kTrace) link(self, last, child_trace);
+        if (f.is_error()) return f;
+        if (f.is_false()) continue;
+        bool filter_unknown = f.is_unknown();
+        if (node.op == OpCode::kCount) {
+          if (filter_unknown) {
+            unknown = true;
+          } else {
+            ++count;
+          }
+          continue;
+        }
+        Value v = eval<kTrace>(value, m, &child_trace);
+        if constexpr (kTrace) link(self, last, child_trace);
+        if (v.is_error()) return v;
+        if (node.op == OpCode::kAny || node.op == OpCode::kAll) {
+          // any: Kleene or of (filter and v); all: Kleene and of (not filter or v).
+          bool deciding = node.op == OpCode::kAny;
+          if (!v.is_unknown() && v.as_bool() == deciding) {
+            if (!filter_unknown) return Value::boolean(deciding);
+            unknown = true;
+          } else if (v.is_unknown()) {
+            unknown = true;
+          }
+          continue;
+        }
+        if (filter_unknown || v.is_unknown()) {
+          unknown = true;
+          continue;
+        }
+        if (node.op == OpCode::kSum) {
+          auto sum = checked_add(total, v.as_number());
+          if (!sum) return Value::error(EvalError::kOverflow);
+          total = *sum;
+        } else if (!any_value || (node.op == OpCode::kMin ? compare_values(v, best) < 0
+                                                          : compare_values(v, best) > 0)) {
+          best = v;
+        }
+        any_value = true;
+      }
+      if (unknown) return Value::unknown();
+      switch (node.op) {
+        case OpCode::kCount:
+          return Value::number(Decimal::from_units(count * Decimal::kOne));
+        case OpCode::kAny:
+          return Value::boolean(false);
+        case OpCode::kAll:
+          return Value::boolean(true);
+        case OpCode::kSum:
+          return Value::number(total);
+        default:
+          return any_value ? best : Value::unknown();
+      }
+    }
+  }
+  return Value::unknown();
+}
+
+namespace {
+
+void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
+                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin) {
+  if (index == kNoTrace) return;
+  const TraceNode& t = trace[index];
+  if (!t.value.is_unknown()) return;
+  const Node& node = impl.nodes[t.source];
+  if (node.op == OpCode::kHouseholdFact || node.op == OpCode::kMemberFact) {
+    MissingFact fact{node.op == OpCode::kHouseholdFact ? -1 : t.member,
+                     static_cast<std::uint32_t>(node.a)};
+    if (std::find(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end(), fact) == out.end()) {
+      out.push_back(fact);
+    }
+    return;
+  }
+  for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
+    collect_missing(impl, trace, c, out, begin);
+  }
+}
+
+}  // namespace
+
+Evaluator::Evaluator(std::shared_ptr<const RuleSet> rules)
+    : rules_(std::move(rules)), state_(std::make_unique<State>(rules_->impl())) {}
+
+Evaluator::~Evaluator() = default;
+
+const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOptions& options) {
+  State& s = *state_;
+  const RuleSet::Impl& impl = s.impl;
+  Result& result = s.result;
+  result.clear();
+  result.household_id = facts.household_id();
+  result.as_of = as_of;
+  s.prepare(facts, as_of);
+  s.trace = &result.trace;
+
+  // Evaluates `node` for `member`, traced into the result when asked.
+  auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
+    if (node == compile::kNoNode) return Value::boolean(true);
+    if (options.trace) return s.eval<true>(node, member, &trace_index);
+    return s.eval<false>(node, member, nullptr);
+  };
+
+  auto add_total = [&](Decimal& bucket, Decimal amount) {
+    if (auto sum = checked_add(bucket, amount)) {
+      bucket = *sum;
+    } else {
+      result.totals.overflow = true;
+    }
+  };
+
+  const auto members = static_cast<std::int32_t>(facts.member_count());
+  for (std::uint32_t r = 0; r < impl.rules.size(); ++r) {
+    const auto& rule = impl.rules[r];
+    const RuleInfo& info = impl.rule_info[r];
+    if ((info.effective_from && as_of < *info.effective_from) ||
+        (info.effective_until && as_of > *info.effective_until)) {
+      RuleOutcome o;
+      o.rule = r;
+      o.reason = NotGrantedReason::kNotInEffect;
+      result.outcomes.push_back(o);
+      continue;
+    }
+    bool any_candidate = false;
+    auto decide = [&](std::int32_t m) {
+      RuleOutcome o;
+      o.rule = r;
+      o.member = m;
+      Value filter = Value::boolean(true);
+      if (info.for_each_member) {
+        std::size_t trace_size = result.trace.size();
+        filter = run(rule.filter, m, o.filter_trace);
+        if (filter.is_false()) {
+          // Not a recipient: nothing to explain for this member.
+          result.trace.resize(trace_size);
+          return;
+        }
+      }
+      any_candidate = true;
+      Value condition = run(rule.condition, m, o.condition_trace);
+      Value decided = condition;
+      if (filter.is_error()) {
+        decided = filter;
+      } else if (condition.is_true() && filter.is_unknown()) {
+        decided = Value::unknown();
+      }
+      if (decided.is_error()) {
+        o.outcome = Outcome::kError;
+        o.error = decided.as_error();
+      } else if (decided.is_false()) {
+        o.outcome = Outcome::kNotGranted;
+        o.reason = NotGrantedReason::kConditionFalse;
+      } else if (decided.is_unknown()) {
+        o.outcome = Outcome::kUndetermined;
+      } else {
+        o.outcome = Outcome::kGranted;
+        auto amount = [&](std::uint32_t node, Decimal& out, bool& has) {
+          if (node == compile::kNoNode || o.outcome != Outcome::kGranted) return;
+          Value v = s.eval<false>(node, m, nullptr);
+          if (v.is_error()) {
+            o.outcome = Outcome::kError;
+            o.error = v.as_error();
+          } else if (v.is_unknown()) {
+            o.outcome = Outcome::kUndetermined;
+          } else {
+            out = v.as_number();
+            has = true;
+          }
+        };
+        amount(rule.amount, o.amount, o.has_amount);
+        bool has_min = false, has_max = false;
+        amount(rule.amount_min, o.amount_min, has_min);
+        amount(rule.amount_max, o.amount_max, has_max);
+        o.has_range = has_min && has_max;
+        amount(rule.quantity, o.quantity, o.has_quantity);
+      }
+      if (o.outcome == Outcome::kUndetermined) {
+        // Re-run traced (into scratch space unless tracing already) to find the missing facts.
+        o.missing_begin = static_cast<std::uint32_t>(result.missing.size());
+        auto* saved = s.trace;
+        s.scratch_trace.clear();
+        s.trace = &s.scratch_trace;
+        std::uint32_t filter_root = kNoTrace, condition_root = kNoTrace;
+        if (info.for_each_member && rule.filter != compile::kNoNode) {
+          s.eval<true>(rule.filter, m, &filter_root);
+        }
+        s.eval<true>(rule.condition, m, &condition_root);
+        for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
+          if (node == compile::kNoNode) continue;
+          std::uint32_t amount_root = kNoTrace;
+          s.eval<true>(node, m, &amount_root);
+          collect_missing(impl, s.scratch_trace, amount_root, result.missing, o.missing_begin);
+        }
+        collect_missing(impl, s.scratch_trace, filter_root, result.missing, o.missing_begin);
+        collect_missing(impl, s.scratch_trace, condition_root, result.missing, o.missing_begin);
+        s.trace = saved;
+        o.missing_end = static_cast<std::uint32_t>(result.missing.size());
+      }
+      if (o.outcome == Outcome::kGranted && info.kind == GrantKind::kCash && o.has_amount) {
+        switch (info.period) {
+          case Period::kOnce:
+            add_total(result.totals.once, o.amount);
+            break;
+          case Period::kDaily:
+            add_total(result.totals.daily, o.amount);
+            break;
+          case Period::kMonthly:
+            add_total(result.totals.monthly, o.amount);
+            break;
+          case Period::kYearly:
+            add_total(result.totals.yearly, o.amount);
+            break;
+          case Period::kPerOccasion: {
+            auto n = Decimal::from_integer(static_cast<std::int64_t>(info.occasions.size()));
+            auto per_year = checked_mul(o.amount, *n);
+            if (per_year) {
+              add_total(result.totals.per_occasion, *per_year);
+            } else {
+              result.totals.overflow = true;
+            }
+            break;
+          }
+          case Period::kNone:
+            break;
+        }
+      }
+      result.outcomes.push_back(o);
+    };
+    if (info.for_each_member) {
+      for (std::int32_t m = 0; m < members; ++m)
+        decide(m);
+    } else {
+      decide(-1);
+    }
+    if (info.for_each_member && !any_candidate) {
+      RuleOutcome o;
+      o.rule = r;
+      o.reason = NotGrantedReason::kNoRecipient;
+      result.outcomes.push_back(o);
+    }
+  }
+  // annual = 12 × monthly + yearly + per-occasion amounts over a year's occasions + 365 × daily
+  Totals& t = result.totals;
+  auto twelve = *Decimal::from_integer(12);
+  auto days = *Decimal::from_integer(365);
+  auto monthly = checked_mul(t.monthly, twelve);
+  auto daily = checked_mul(t.daily, days);
+  std::optional<Decimal> annual;
+  if (monthly && daily) {
+    annual = checked_add(*monthly, t.yearly);
+    if (annual) annual = checked_add(*annual, t.per_occasion);
+    if (annual) annual = checked_add(*annual, *daily);
+  }
+  if (annual) {
+    t.annual = *annual;
+  } else {
+    t.overflow = true;
+  }
+  return result;
+}
+
+}  // namespace entitle
