@@ -3,6 +3,8 @@
 #pragma once
 
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,6 +137,11 @@ struct RuleSet::Impl {
   std::vector<compile::NodeInfo> node_info;  // parallel to nodes
   std::vector<std::uint32_t> args;
   std::deque<std::string> strings;  // literal strings; deque keeps them in place
+
+  // Derived data a later stage builds once, on first use, from the immutable program (the
+  // JSON renderer's escaped fragments); type-erased so that this stage need not know it.
+  mutable std::once_flag render_once;
+  mutable std::shared_ptr<const void> render_cache;
 
   int find_household_field(std::string_view name) const noexcept;
   int find_member_field(std::string_view name) const noexcept;

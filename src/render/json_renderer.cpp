@@ -1,6 +1,10 @@
 // The JSON result contract (README "Result"). Written by hand into one buffer: it is on the
 // batch hot path, and the field order is part of what makes output byte-for-byte repeatable.
+// Everything that depends only on the rule set is rendered once, into JsonRenderer::Fragments;
+// per result only recipients, amounts, dates and totals are written.
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "compile/program.hpp"
 #include "entitle/render.hpp"
@@ -10,125 +14,124 @@
 
 namespace entitle {
 
-using render::money_text;
-
 std::string missing_path(const RuleSet& rules, const MissingFact& fact) {
   const auto& impl = rules.impl();
   if (fact.member < 0) return impl.household_fields[fact.field].name;
   return fmt::format("members[{}].{}", fact.member, impl.member_fields[fact.field].name);
 }
 
-std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of) {
-  Sha256 hash;
-  hash.update(rules.info().digest);
-  hash.update(as_of.to_string());
-  auto add = [&](const Value& v) {
-    hash.update(fmt::format("|{}:{}:{}", static_cast<int>(v.kind), v.aux,
-                            v.kind == ValueKind::kString ? 0 : v.bits));
-    if (v.kind == ValueKind::kString) hash.update(v.as_string());
-  };
-  const auto& impl = rules.impl();
-  for (std::size_t i = 0; i < impl.household_fields.size(); ++i)
-    add(facts.household(i));
-  for (std::size_t m = 0; m < facts.member_count(); ++m) {
-    hash.update("|member");
-    for (std::size_t i = 0; i < impl.member_fields.size(); ++i)
-      add(facts.member(m, i));
-  }
-  return hash.hex_digest().substr(0, 32);
-}
-
 namespace {
 
 void quoted(std::string& out, std::string_view text) {
   out += '"';
-  out += json_escape(text);
+  append_json_escaped(out, text);
   out += '"';
 }
 
-void recipient(std::string& out, const Facts& facts, std::int32_t member) {
-  if (member < 0) {
-    out += "\"household\"";
-  } else {
-    quoted(out, facts.member_id(member));
-  }
+std::string quoted(std::string_view text) {
+  std::string out;
+  quoted(out, text);
+  return out;
 }
 
-void json_value(std::string& out, const Value& v, const compile::NodeInfo& info) {
-  switch (v.kind) {
-    case ValueKind::kUnknown:
-      out += "null";
-      break;
-    case ValueKind::kBool:
-      out += v.as_bool() ? "true" : "false";
-      break;
-    case ValueKind::kNumber:
-      if (info.type == load::TypeKind::kInteger) {
-        out += v.as_number().to_string();
-      } else {
-        quoted(out, render::value_text(v, info));
-      }
-      break;
-    default:
-      quoted(out, render::value_text(v, info));
-  }
+void money(std::string& out, Decimal amount) {
+  char buffer[Decimal::kMaxChars];
+  out.append(buffer, amount.to_chars(buffer, 2));
 }
 
-void trace_json(std::string& out, const RuleSet& rules, const Facts& facts, const Result& result,
-                std::uint32_t index) {
-  const auto& impl = rules.impl();
-  const TraceNode& t = result.trace[index];
-  const auto& info = impl.node_info[t.source];
-  out += "{\"expr\":";
-  quoted(out, info.text);
-  out += fmt::format(",\"at\":\"{}:{}:{}\"", json_escape(impl.files[info.file]), info.line,
-                     info.column);
-  if (t.member >= 0) {
-    out += ",\"member\":";
-    quoted(out, facts.member_id(t.member));
+// Feeds the decision_id encoding (render.hpp) to a Sha256 through a small buffer.
+class DigestWriter {
+ public:
+  explicit DigestWriter(Sha256& hash) : hash_(hash) {}
+  ~DigestWriter() { flush(); }
+  void byte(std::uint8_t b) {
+    if (used_ == sizeof buffer_) flush();
+    buffer_[used_++] = static_cast<char>(b);
   }
-  out += ",\"value\":";
-  json_value(out, t.value, info);
-  if (t.parameter >= 0) {
-    out += ",\"parameter\":{\"name\":";
-    quoted(out, impl.parameters[t.parameter].name);
-    out += fmt::format(",\"since\":\"{}\"}}", t.since.to_string());
-  }
-  if (t.first_child != kNoTrace) {
-    out += ",\"children\":[";
-    for (std::uint32_t c = t.first_child; c != kNoTrace; c = result.trace[c].next_sibling) {
-      if (c != t.first_child) out += ',';
-      trace_json(out, rules, facts, result, c);
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      byte(static_cast<std::uint8_t>(v | 0x80));
+      v >>= 7;
     }
-    out += ']';
+    byte(static_cast<std::uint8_t>(v));
   }
-  out += '}';
+  void zigzag(std::int64_t v) {
+    varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+  }
+  void bytes(std::string_view text) {
+    if (text.size() > sizeof buffer_ - used_) flush();
+    if (text.size() > sizeof buffer_) {
+      hash_.update(text);
+    } else {
+      std::memcpy(buffer_ + used_, text.data(), text.size());
+      used_ += text.size();
+    }
+  }
+  void value(const Value& v) {
+    byte(static_cast<std::uint8_t>(v.kind));
+    switch (v.kind) {
+      case ValueKind::kUnknown:
+        break;
+      case ValueKind::kBool:
+        varint(v.as_bool() ? 1 : 0);
+        break;
+      case ValueKind::kNumber:
+        zigzag(v.bits);
+        break;
+      case ValueKind::kDate:
+        zigzag(v.as_date().days);
+        break;
+      case ValueKind::kEnum:
+        varint(v.as_enum());
+        break;
+      case ValueKind::kString:
+        varint(v.aux);
+        bytes(v.as_string());
+        break;
+      case ValueKind::kError:
+        varint(v.aux);
+        break;
+    }
+  }
+
+ private:
+  void flush() {
+    hash_.update(std::string_view(buffer_, used_));
+    used_ = 0;
+  }
+  Sha256& hash_;
+  char buffer_[256];
+  std::size_t used_ = 0;
+};
+
+// Appends the 32 hex digits of the decision id; `prefix` has hashed the rule set's digest.
+void append_decision_id(const RuleSet::Impl& impl, Sha256 hash, const Facts& facts, Date as_of,
+                        std::string& out) {
+  {
+    DigestWriter w(hash);
+    w.bytes(as_of.to_string());
+    for (std::size_t i = 0; i < impl.household_fields.size(); ++i)
+      w.value(facts.household(i));
+    for (std::size_t m = 0; m < facts.member_count(); ++m) {
+      w.byte(0xFF);
+      for (std::size_t i = 0; i < impl.member_fields.size(); ++i)
+        w.value(facts.member(m, i));
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto digest = hash.digest();
+  char hex[32];
+  for (std::size_t i = 0; i < 16; ++i) {
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  out.append(hex, sizeof hex);
 }
 
-void bilingual(std::string& out, const Bilingual& text) {
-  out += "{\"zh\":";
-  quoted(out, text.zh);
-  out += ",\"en\":";
-  quoted(out, text.en);
-  out += '}';
-}
-
-void outcome_trace(std::string& out, const RuleSet& rules, const Facts& facts, const Result& result,
-                   const RuleOutcome& o) {
-  if (o.condition_trace == kNoTrace && o.filter_trace == kNoTrace) return;
-  out += ",\"trace\":{";
-  bool comma = false;
-  if (o.filter_trace != kNoTrace) {
-    out += "\"recipient\":";
-    trace_json(out, rules, facts, result, o.filter_trace);
-    comma = true;
-  }
-  if (o.condition_trace != kNoTrace) {
-    if (comma) out += ',';
-    out += "\"when\":";
-    trace_json(out, rules, facts, result, o.condition_trace);
-  }
-  out += '}';
+Sha256 digest_prefix(const RuleSet& rules) {
+  Sha256 hash;
+  hash.update(rules.info().digest);
+  return hash;
 }
 
 std::string_view reason_name(NotGrantedReason reason) {
@@ -147,74 +150,233 @@ std::string_view reason_name(NotGrantedReason reason) {
   return "none";
 }
 
+void bilingual(std::string& out, const Bilingual& text) {
+  out += "{\"zh\":";
+  quoted(out, text.zh);
+  out += ",\"en\":";
+  quoted(out, text.en);
+  out += '}';
+}
+
+}  // namespace
+
+std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of) {
+  std::string out;
+  append_decision_id(rules.impl(), digest_prefix(rules), facts, as_of, out);
+  return out;
+}
+
+namespace {
+
+// What render_json copies into every result of a rule set (RuleSet::Impl::render_cache).
+struct Fragments {
+  struct Rule {
+    std::string head;         // {"rule":"<id>","recipient":
+    std::string kind;         // ,"kind":"cash"
+    std::string period;       // ,"period":..., ,"occasions":[...]  (either may be absent)
+    std::string tail;         // unit, title, description and basis, through basis's '}'
+    std::string_view nobody;  // recipient of a no_recipient or not_in_effect outcome
+  };
+  std::vector<Rule> rules;
+  std::string ruleset;                  // ,"ruleset":{...}
+  std::string currency;                 // "CNY", quoted
+  std::vector<std::string> node_head;   // per expression: {"expr":"...","at":"file:line:col"
+  std::vector<std::string> parameters;  // per parameter: its name, quoted
+  Sha256 digest;                        // has hashed the rule set's digest
+};
+
+std::shared_ptr<const Fragments> make_fragments(const RuleSet& rules) {
+  auto f = std::make_shared<Fragments>();
+  const auto& impl = rules.impl();
+  const PackageInfo& package = rules.info();
+  f->currency = quoted(package.currency);
+  f->ruleset = fmt::format(",\"ruleset\":{{\"name\":{},\"version\":{},\"digest\":\"{}\"}}",
+                           quoted(package.name), quoted(package.version), package.digest);
+  for (std::size_t r = 0; r < rules.rule_count(); ++r) {
+    const RuleInfo& rule = rules.rule(r);
+    Fragments::Rule fr;
+    fr.head = fmt::format("{{\"rule\":{},\"recipient\":", quoted(rule.id));
+    fr.kind = fmt::format(",\"kind\":\"{}\"", to_string(rule.kind));
+    if (rule.period != Period::kNone) {
+      fr.period = fmt::format(",\"period\":\"{}\"", to_string(rule.period));
+    }
+    if (!rule.occasions.empty()) {
+      fr.period += ",\"occasions\":[";
+      for (std::size_t i = 0; i < rule.occasions.size(); ++i) {
+        if (i) fr.period += ',';
+        quoted(fr.period, rule.occasions[i]);
+      }
+      fr.period += ']';
+    }
+    if (!rule.unit.empty()) {
+      fr.tail += ",\"unit\":";
+      quoted(fr.tail, rule.unit);
+    }
+    fr.tail += ",\"title\":";
+    bilingual(fr.tail, rule.title);
+    if (!rule.grant_description.en.empty() || !rule.grant_description.zh.empty()) {
+      fr.tail += ",\"description\":";
+      bilingual(fr.tail, rule.grant_description);
+    }
+    fr.tail += ",\"basis\":{\"source\":";
+    quoted(fr.tail, rule.basis_source);
+    fr.tail += ",\"clause\":";
+    quoted(fr.tail, rule.basis_clause);
+    if (!rule.basis_note.empty()) {
+      fr.tail += ",\"note\":";
+      quoted(fr.tail, rule.basis_note);
+    }
+    fr.tail += '}';
+    fr.nobody = rule.for_each_member ? "null" : "\"household\"";
+    f->rules.push_back(std::move(fr));
+  }
+  for (const auto& info : impl.node_info) {
+    std::string head = fmt::format("{{\"expr\":{},\"at\":\"", quoted(info.text));
+    append_json_escaped(head, impl.files[info.file]);
+    head += fmt::format(":{}:{}\"", info.line, info.column);
+    f->node_head.push_back(std::move(head));
+  }
+  for (const auto& p : impl.parameters)
+    f->parameters.push_back(quoted(p.name));
+  f->digest = digest_prefix(rules);
+  return f;
+}
+
+const Fragments& fragments(const RuleSet& rules) {
+  const auto& impl = rules.impl();
+  std::call_once(impl.render_once, [&] { impl.render_cache = make_fragments(rules); });
+  return *static_cast<const Fragments*>(impl.render_cache.get());
+}
+
+struct Writer {
+  const RuleSet& rules;
+  const std::vector<std::string>& node_head;   // Fragments::node_head
+  const std::vector<std::string>& parameters;  // Fragments::parameters
+  const Facts& facts;
+  const Result& result;
+  std::string& out;
+
+  void recipient(std::int32_t member) {
+    if (member < 0) {
+      out += "\"household\"";
+    } else {
+      quoted(out, facts.member_id(member));
+    }
+  }
+
+  void json_value(const Value& v, const compile::NodeInfo& info) {
+    switch (v.kind) {
+      case ValueKind::kUnknown:
+        out += "null";
+        break;
+      case ValueKind::kBool:
+        out += v.as_bool() ? "true" : "false";
+        break;
+      case ValueKind::kNumber:
+        if (info.type == load::TypeKind::kInteger) {
+          char buffer[Decimal::kMaxChars];
+          out.append(buffer, v.as_number().to_chars(buffer));
+        } else {
+          quoted(out, render::value_text(v, info));
+        }
+        break;
+      default:
+        quoted(out, render::value_text(v, info));
+    }
+  }
+
+  void trace(std::uint32_t index) {
+    const auto& impl = rules.impl();
+    const TraceNode& t = result.trace[index];
+    out += node_head[t.source];
+    if (t.member >= 0) {
+      out += ",\"member\":";
+      quoted(out, facts.member_id(t.member));
+    }
+    out += ",\"value\":";
+    json_value(t.value, impl.node_info[t.source]);
+    if (t.parameter >= 0) {
+      out += ",\"parameter\":{\"name\":";
+      out += parameters[t.parameter];
+      out += ",\"since\":\"";
+      out += t.since.to_string();
+      out += "\"}";
+    }
+    if (t.first_child != kNoTrace) {
+      out += ",\"children\":[";
+      for (std::uint32_t c = t.first_child; c != kNoTrace; c = result.trace[c].next_sibling) {
+        if (c != t.first_child) out += ',';
+        trace(c);
+      }
+      out += ']';
+    }
+    out += '}';
+  }
+
+  void outcome_trace(const RuleOutcome& o) {
+    if (o.condition_trace == kNoTrace && o.filter_trace == kNoTrace) return;
+    out += ",\"trace\":{";
+    if (o.filter_trace != kNoTrace) {
+      out += "\"recipient\":";
+      trace(o.filter_trace);
+      if (o.condition_trace != kNoTrace) out += ',';
+    }
+    if (o.condition_trace != kNoTrace) {
+      out += "\"when\":";
+      trace(o.condition_trace);
+    }
+    out += '}';
+  }
+};
+
 }  // namespace
 
 void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
                  const RenderOptions& options, std::string& out) {
-  const PackageInfo& package = rules.info();
+  const Fragments& f = fragments(rules);
+  Writer w{rules, f.node_head, f.parameters, facts, result, out};
   out += "{\"household\":";
   quoted(out, result.household_id);
-  out += fmt::format(",\"as_of\":\"{}\",\"decision_id\":\"{}\"", result.as_of.to_string(),
-                     decision_id(rules, facts, result.as_of));
-  out += ",\"ruleset\":{\"name\":";
-  quoted(out, package.name);
-  out += ",\"version\":";
-  quoted(out, package.version);
-  out += fmt::format(",\"digest\":\"{}\"}}", package.digest);
+  out += ",\"as_of\":\"";
+  out += result.as_of.to_string();
+  out += "\",\"decision_id\":\"";
+  append_decision_id(rules.impl(), f.digest, facts, result.as_of, out);
+  out += '"';
+  out += f.ruleset;
 
   out += ",\"entitlements\":[";
   bool first = true;
   for (const auto& o : result.outcomes) {
     if (o.outcome != Outcome::kGranted) continue;
-    const RuleInfo& rule = rules.rule(o.rule);
+    const auto& fr = f.rules[o.rule];
     if (!first) out += ',';
     first = false;
-    out += "{\"rule\":";
-    quoted(out, rule.id);
-    out += ",\"recipient\":";
-    recipient(out, facts, o.member);
-    out += fmt::format(",\"kind\":\"{}\"", to_string(rule.kind));
+    out += fr.head;
+    w.recipient(o.member);
+    out += fr.kind;
     if (o.has_amount) {
-      out += fmt::format(",\"amount\":\"{}\",\"currency\":", money_text(o.amount));
-      quoted(out, package.currency);
+      out += ",\"amount\":\"";
+      money(out, o.amount);
+      out += "\",\"currency\":";
+      out += f.currency;
     }
     if (o.has_range) {
-      out += fmt::format(",\"amount_min\":\"{}\",\"amount_max\":\"{}\",\"currency\":",
-                         money_text(o.amount_min), money_text(o.amount_max));
-      quoted(out, package.currency);
+      out += ",\"amount_min\":\"";
+      money(out, o.amount_min);
+      out += "\",\"amount_max\":\"";
+      money(out, o.amount_max);
+      out += "\",\"currency\":";
+      out += f.currency;
     }
-    if (rule.period != Period::kNone) {
-      out += fmt::format(",\"period\":\"{}\"", to_string(rule.period));
+    out += fr.period;
+    if (o.has_quantity) {
+      char buffer[Decimal::kMaxChars];
+      out += ",\"quantity\":\"";
+      out.append(buffer, o.quantity.to_chars(buffer));
+      out += '"';
     }
-    if (!rule.occasions.empty()) {
-      out += ",\"occasions\":[";
-      for (std::size_t i = 0; i < rule.occasions.size(); ++i) {
-        if (i) out += ',';
-        quoted(out, rule.occasions[i]);
-      }
-      out += ']';
-    }
-    if (o.has_quantity) out += fmt::format(",\"quantity\":\"{}\"", o.quantity.to_string());
-    if (!rule.unit.empty()) {
-      out += ",\"unit\":";
-      quoted(out, rule.unit);
-    }
-    out += ",\"title\":";
-    bilingual(out, rule.title);
-    if (!rule.grant_description.en.empty() || !rule.grant_description.zh.empty()) {
-      out += ",\"description\":";
-      bilingual(out, rule.grant_description);
-    }
-    out += ",\"basis\":{\"source\":";
-    quoted(out, rule.basis_source);
-    out += ",\"clause\":";
-    quoted(out, rule.basis_clause);
-    if (!rule.basis_note.empty()) {
-      out += ",\"note\":";
-      quoted(out, rule.basis_note);
-    }
-    out += '}';
-    if (options.explain) outcome_trace(out, rules, facts, result, o);
+    out += fr.tail;
+    if (options.explain) w.outcome_trace(o);
     out += '}';
   }
   out += "],\"undetermined\":[";
@@ -223,17 +385,15 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     if (o.outcome != Outcome::kUndetermined) continue;
     if (!first) out += ',';
     first = false;
-    out += "{\"rule\":";
-    quoted(out, rules.rule(o.rule).id);
-    out += ",\"recipient\":";
-    recipient(out, facts, o.member);
+    out += f.rules[o.rule].head;
+    w.recipient(o.member);
     out += ",\"missing\":[";
     for (auto i = o.missing_begin; i < o.missing_end; ++i) {
       if (i != o.missing_begin) out += ',';
       quoted(out, missing_path(rules, result.missing[i]));
     }
     out += ']';
-    if (options.explain) outcome_trace(out, rules, facts, result, o);
+    if (options.explain) w.outcome_trace(o);
     out += '}';
   }
   out += ']';
@@ -242,19 +402,20 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     first = true;
     for (const auto& o : result.outcomes) {
       if (o.outcome != Outcome::kNotGranted) continue;
+      const auto& fr = f.rules[o.rule];
       if (!first) out += ',';
       first = false;
-      out += "{\"rule\":";
-      quoted(out, rules.rule(o.rule).id);
-      out += ",\"recipient\":";
+      out += fr.head;
       if (o.reason == NotGrantedReason::kNoRecipient ||
           o.reason == NotGrantedReason::kNotInEffect) {
-        out += rules.rule(o.rule).for_each_member ? "null" : "\"household\"";
+        out += fr.nobody;
       } else {
-        recipient(out, facts, o.member);
+        w.recipient(o.member);
       }
-      out += fmt::format(",\"reason\":\"{}\"", reason_name(o.reason));
-      if (options.explain) outcome_trace(out, rules, facts, result, o);
+      out += ",\"reason\":\"";
+      out += reason_name(o.reason);
+      out += '"';
+      if (options.explain) w.outcome_trace(o);
       out += '}';
     }
     out += ']';
@@ -269,10 +430,8 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
       if (o.outcome != Outcome::kError) continue;
       if (!first) out += ',';
       first = false;
-      out += "{\"rule\":";
-      quoted(out, rules.rule(o.rule).id);
-      out += ",\"recipient\":";
-      recipient(out, facts, o.member);
+      out += f.rules[o.rule].head;
+      w.recipient(o.member);
       out += ",\"error\":";
       quoted(out, render::error_name(o.error));
       out += '}';
@@ -280,12 +439,20 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     out += ']';
   }
   const Totals& t = result.totals;
-  out += fmt::format(
-      ",\"totals\":{{\"once\":\"{}\",\"daily\":\"{}\",\"monthly\":\"{}\",\"yearly\":\"{}\","
-      "\"per_occasion\":\"{}\",\"annual\":\"{}\",\"currency\":",
-      money_text(t.once), money_text(t.daily), money_text(t.monthly), money_text(t.yearly),
-      money_text(t.per_occasion), money_text(t.annual));
-  quoted(out, package.currency);
+  out += ",\"totals\":{\"once\":\"";
+  money(out, t.once);
+  out += "\",\"daily\":\"";
+  money(out, t.daily);
+  out += "\",\"monthly\":\"";
+  money(out, t.monthly);
+  out += "\",\"yearly\":\"";
+  money(out, t.yearly);
+  out += "\",\"per_occasion\":\"";
+  money(out, t.per_occasion);
+  out += "\",\"annual\":\"";
+  money(out, t.annual);
+  out += "\",\"currency\":";
+  out += f.currency;
   if (t.overflow) out += ",\"overflow\":true";
   out += "}}";
 }
