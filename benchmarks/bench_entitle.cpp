@@ -22,7 +22,7 @@ using namespace entitle;
 
 const std::string kPackage = std::string(ENTITLE_SOURCE_DIR) + "/rules/wuhan-2012";
 constexpr std::uint64_t kSeed = 2012;
-constexpr std::size_t kHouseholds = 4096;  // cycled through: larger than L1, like a real run
+constexpr std::size_t kHouseholds = 256;
 const Date kAsOf = *Date::parse("2013-06-01");
 
 // The shared fixture: the package, the population as JSON lines, and each household bound.

@@ -225,7 +225,9 @@ class Run {
     }
   }
 
-  // Reads into `u` until it holds `target` bytes or the input ends; false when stopped or failed.
+  // Reads into `u` until it holds `target` bytes, the input ends, or a read returns less than
+  // asked (a pipe with nothing more for now: what came is worked on rather than left waiting).
+  // Returns false when stopped or failed.
   bool fill(Unit* u, std::size_t target) {
     while (u->size < target && !eof_) {
       char* at = u->reserve(kReadBlock);
@@ -236,6 +238,7 @@ class Run {
         break;
       }
       u->size += static_cast<std::size_t>(n);
+      if (static_cast<std::size_t>(n) < kReadBlock) break;
     }
     return true;
   }
@@ -466,6 +469,10 @@ class Run {
         std::uint64_t breaks = 0;
         bool ok;
         if (kind == Cut::kLongRow) {
+          std::string_view cell;
+          if (facts::CsvBinder::household_id(layout_, u->data(), id_scratch_, cell, true)) {
+            u->oversized_household = cell;
+          }
           ok = skip_csv_row(u, breaks);
         } else {
           row_id(u->data(), rows, 0, u->oversized_household);
@@ -572,10 +579,7 @@ class Run {
         }
       }
       if (u->oversized) {
-        std::string message = fmt::format(
-            "the record is longer than the limit of {} bytes (max_household_bytes) [{}]",
-            rules_.limits().max_household_bytes, codes::kFactLimit);
-        error(worker, *u, u->oversized_line, u->oversized_household, message);
+        error(worker, *u, u->oversized_line, u->oversized_household, oversized_message());
       } else if (options_.format == BatchFormat::kCsv) {
         work_csv(worker, *u, csv, facts, diagnostics, rows, id, next_id);
       } else {
@@ -585,6 +589,13 @@ class Run {
       u->state = Unit::State::kDone;
       changed_.notify_all();
     }
+  }
+
+  // The error of a record over Limits::max_household_bytes, whether the reader read past it or
+  // a worker found it: output must not depend on where chunks were cut.
+  std::string oversized_message() const {
+    return fmt::format("the record is longer than the limit of {} bytes (max_household_bytes) [{}]",
+                       rules_.limits().max_household_bytes, codes::kFactLimit);
   }
 
   void error(BatchWorker& worker, Unit& u, std::uint64_t line, std::string_view household,
@@ -620,6 +631,10 @@ class Run {
       p = newline ? newline + 1 : end;
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
+      if (text.size() > rules_.limits().max_household_bytes) {
+        error(worker, u, line, {}, oversized_message());
+        continue;
+      }
       diagnostics.clear();
       std::size_t readable = static_cast<std::size_t>(readable_end - (text.data() + text.size()));
       if (json.bind(rules_, text, readable, "", facts, diagnostics)) {
@@ -644,7 +659,9 @@ class Run {
       if (rows.empty()) return;
       std::string_view text(group_begin, static_cast<std::size_t>(group_end - group_begin));
       diagnostics.clear();
-      if (csv.bind(rules_, layout_, rows, facts, diagnostics)) {
+      if (text.size() > rules_.limits().max_household_bytes) {
+        error(worker, u, rows.front().line, id, oversized_message());
+      } else if (csv.bind(rules_, layout_, rows, facts, diagnostics)) {
         household(worker, u, rows.front().line, text, facts);
       } else {
         error(worker, u, rows.front().line, id, error_message(diagnostics, BatchFormat::kCsv));

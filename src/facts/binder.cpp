@@ -23,24 +23,22 @@ bool bind_node(const RuleSet& rules, const load::Node& root, std::string_view so
         fmt::format("a household must be a mapping of facts, found {}", root.kind_name()));
     return false;
   }
-  const load::Node* members = nullptr;
+  // Entries in input order, as every reader reports them. The YAML reader has rejected
+  // duplicate keys.
   for (const auto& [key, value] : root.entries) {
-    if (key.scalar == "members") {
-      members = &value;
-      continue;
-    }
-    // The YAML reader has rejected duplicate keys.
-    builder.household_field(key.scalar, key.position, InputValue::of(value));
-  }
-  if (members && !members->is_sequence()) {
-    builder.members_not_a_list(InputValue::of(*members));
-  } else if (members && builder.check_member_count(members->items.size(), members->position)) {
-    for (const auto& member : members->items) {
-      if (!builder.begin_member(InputValue::of(member))) continue;
-      for (const auto& [key, value] : member.entries) {
-        builder.member_field(key.scalar, key.position, InputValue::of(value));
+    if (key.scalar != "members") {
+      builder.household_field(key.scalar, key.position, InputValue::of(value));
+    } else if (!value.is_sequence()) {
+      builder.members_not_a_list(InputValue::of(value));
+    } else if (builder.check_member_count(value.items.size(), value.position)) {
+      for (const auto& member : value.items) {
+        if (!builder.begin_member(InputValue::of(member))) continue;
+        for (const auto& [member_key, member_value] : member.entries) {
+          builder.member_field(member_key.scalar, member_key.position,
+                               InputValue::of(member_value));
+        }
+        builder.end_member();
       }
-      builder.end_member();
     }
   }
   return builder.finish(root.position);

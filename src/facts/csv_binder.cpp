@@ -179,12 +179,26 @@ bool CsvLayout::parse(const RuleSet& rules, std::string_view header, Diagnostics
 }
 
 bool CsvBinder::household_id(const CsvLayout& layout, std::string_view row, std::string& scratch,
-                             std::string_view& id) {
+                             std::string_view& id, bool partial) {
   thread_local std::vector<std::string_view> cells;
   std::string error;
-  if (!split_csv_row(row, cells, scratch, error)) return false;
-  if (layout.household_id_column() >= cells.size()) return false;
-  id = cells[layout.household_id_column()];
+  std::size_t column = layout.household_id_column();
+  if (partial) {
+    // Only whole cells before the cut: up to the last comma outside quotes.
+    bool quoted = false;
+    std::size_t cut = std::string_view::npos;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (row[i] == '"') {
+        quoted = !quoted;
+      } else if (row[i] == ',' && !quoted) {
+        cut = i;
+      }
+    }
+    if (cut == std::string_view::npos) return false;
+    row = row.substr(0, cut);
+  }
+  if (!split_csv_row(row, cells, scratch, error) || column >= cells.size()) return false;
+  id = cells[column];
   return true;
 }
 

@@ -76,9 +76,10 @@ class CsvBinder {
   bool bind(const RuleSet& rules, const CsvLayout& layout, const std::vector<CsvRow>& rows,
             Facts& facts, Diagnostics& diagnostics);
 
-  // The household_id cell of a row, unescaped into `scratch`; false for a malformed row.
+  // The household_id cell of a row, unescaped into `scratch`; false for a malformed row. With
+  // `partial`, `row` may be the start of a row only: the cell must then end before it does.
   static bool household_id(const CsvLayout& layout, std::string_view row, std::string& scratch,
-                           std::string_view& id);
+                           std::string_view& id, bool partial = false);
 
  private:
   FactsBuilder builder_;
