@@ -33,6 +33,11 @@ struct Evaluator::State {
   std::vector<Value> member_definitions;
   std::vector<std::uint8_t> member_definition_done;
 
+  // Untraced evaluation remembers repeated subexpressions (Node::memo), per household or per
+  // member in scope.
+  std::vector<Value> household_memo, member_memo;
+  std::vector<std::uint8_t> household_memo_done, member_memo_done;
+
   std::vector<TraceNode>* trace = nullptr;
   std::vector<TraceNode> scratch_trace;
   Result result;
@@ -70,6 +75,82 @@ struct Evaluator::State {
     household_definitions.resize(definitions);
     member_definition_done.assign(definitions * f.member_count(), 0);
     member_definitions.resize(definitions * f.member_count());
+    household_memo_done.assign(impl.household_memos, 0);
+    household_memo.resize(impl.household_memos);
+    member_memo_done.assign(std::size_t{impl.member_memos} * f.member_count(), 0);
+    member_memo.resize(std::size_t{impl.member_memos} * f.member_count());
+  }
+
+  // The untraced value of node `index`: leaves are read here, without a call; computed nodes go
+  // through eval<false>, which remembers repeated ones. Counts steps as eval does.
+  Value value(std::uint32_t index, std::int32_t member) {
+    const Node& node = impl.nodes[index];
+    switch (node.op) {
+      case OpCode::kConst:
+      case OpCode::kHouseholdFact:
+      case OpCode::kMemberFact:
+      case OpCode::kParameter:
+        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        if (node.op == OpCode::kConst) return node.constant;
+        if (node.op == OpCode::kHouseholdFact) return facts->household(node.a);
+        if (node.op == OpCode::kMemberFact) return facts->member(member, node.a);
+        return parameter_values[node.a];
+      case OpCode::kHouseholdDefinition:
+      case OpCode::kMemberDefinition: {
+        bool household = node.op == OpCode::kHouseholdDefinition;
+        std::size_t slot = household ? node.a : member * impl.definitions.size() + node.a;
+        if ((household ? household_definition_done : member_definition_done)[slot]) {
+          if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+          return (household ? household_definitions : member_definitions)[slot];
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return eval<false>(index, member, nullptr);
+  }
+
+  // The untraced value of a member rule's condition for `member`, given what was decided for
+  // all members (Hoisted: the condition's household-level leading conjuncts).
+  struct Hoisted {
+    bool ready = false;
+    bool decided = false;  // the conjuncts decided the condition: `value` for every member
+    bool unknown = false;  // ... else whether one of them was unknown
+    Value value;
+  };
+  Value condition(const compile::CompiledRule& rule, std::int32_t member, Hoisted& h) {
+    if (rule.condition == compile::kNoNode) return Value::boolean(true);
+    if (!impl.member_dependent[rule.condition]) {
+      if (!h.ready) {
+        h.value = value(rule.condition, -1);
+        h.ready = h.decided = true;
+      }
+      return h.value;
+    }
+    if (rule.household_prefix == 0) return value(rule.condition, member);
+    const Node& node = impl.nodes[rule.condition];
+    // Kleene `and` as eval_node computes it, its first household_prefix arguments once.
+    if (!h.ready) {
+      h.ready = true;
+      for (int i = 0; i < rule.household_prefix; ++i) {
+        Value a = value(impl.args[node.first_arg + i], -1);
+        if (a.is_error() || a.is_false()) {
+          h.decided = true;
+          h.value = a;
+          break;
+        }
+        h.unknown = h.unknown || a.is_unknown();
+      }
+    }
+    if (h.decided) return h.value;
+    bool unknown = h.unknown;
+    for (int i = rule.household_prefix; i < node.argc; ++i) {
+      Value a = value(impl.args[node.first_arg + i], member);
+      if (a.is_error() || a.is_false()) return a;
+      unknown = unknown || a.is_unknown();
+    }
+    return unknown ? Value::unknown() : Value::boolean(true);
   }
 
   template <bool kTrace>
@@ -77,10 +158,18 @@ struct Evaluator::State {
 
   template <bool kTrace>
   Value eval_node(const Node& node, std::uint32_t self, std::int32_t member);
+  // The bulkier operations, out of eval_node so that its frame stays small for the common ones.
+  template <bool kTrace>
+  Value arithmetic(const Node& node, std::uint32_t self, std::int32_t member);
+  template <bool kTrace>
+  Value dates(const Node& node, std::uint32_t self, std::int32_t member);
+  template <bool kTrace>
+  Value aggregate(const Node& node, std::uint32_t self, std::int32_t member);
 
   template <bool kTrace>
   Value child(const Node& node, int i, std::int32_t member, std::uint32_t self,
               std::uint32_t& last) {
+    if constexpr (!kTrace) return value(impl.args[node.first_arg + i], member);
     std::uint32_t child_trace = kNoTrace;
     Value v = eval<kTrace>(impl.args[node.first_arg + i], member, &child_trace);
     if constexpr (kTrace) link(self, last, child_trace);
@@ -138,6 +227,22 @@ Value from_optional(std::optional<Decimal> d, EvalError error) {
 
 template <bool kTrace>
 Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index) {
+  if constexpr (!kTrace) {
+    const Node& node = impl.nodes[index];
+    if (node.memo >= 0 && (member >= 0 || !impl.member_dependent[index])) {
+      bool household = !impl.member_dependent[index];
+      std::size_t slot = household ? static_cast<std::size_t>(node.memo)
+                                   : member * std::size_t{impl.member_memos} + node.memo;
+      auto& done = household ? household_memo_done : member_memo_done;
+      auto& values = household ? household_memo : member_memo;
+      if (done[slot]) return values[slot];
+      Value v = ++steps > max_steps ? Value::error(EvalError::kStepBudget)
+                                    : eval_node<false>(node, kNoTrace, member);
+      values[slot] = v;
+      done[slot] = 1;
+      return v;
+    }
+  }
   std::uint32_t self = kNoTrace;
   if constexpr (kTrace) {
     self = static_cast<std::uint32_t>(trace->size());
@@ -202,33 +307,12 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       }
       return unknown ? Value::unknown() : Value::boolean(!deciding);
     }
-    case OpCode::kNegate: {
-      Value a = arg(0);
-      if (a.kind != ValueKind::kNumber) return a;
-      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
-    }
+    case OpCode::kNegate:
     case OpCode::kAdd:
     case OpCode::kSub:
     case OpCode::kMul:
-    case OpCode::kDiv: {
-      Value a = arg(0);
-      Value b = arg(1);
-      if (a.is_error()) return a;
-      if (b.is_error()) return b;
-      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
-      Decimal x = a.as_number(), y = b.as_number();
-      switch (node.op) {
-        case OpCode::kAdd:
-          return from_optional(checked_add(x, y), EvalError::kOverflow);
-        case OpCode::kSub:
-          return from_optional(checked_sub(x, y), EvalError::kOverflow);
-        case OpCode::kMul:
-          return from_optional(checked_mul(x, y), EvalError::kOverflow);
-        default:
-          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
-          return from_optional(checked_div(x, y), EvalError::kOverflow);
-      }
-    }
+    case OpCode::kDiv:
+      return arithmetic<kTrace>(node, self, member);
     case OpCode::kEq:
     case OpCode::kNe:
     case OpCode::kLt:
@@ -283,6 +367,72 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       // Keep the trace's child order: condition, then the branch taken.
       return arg(2);
     }
+    case OpCode::kAge:
+    case OpCode::kYearsBetween:
+    case OpCode::kMonthsBetween:
+    case OpCode::kDaysBetween:
+      return dates<kTrace>(node, self, member);
+    case OpCode::kAsOf:
+      return Value::date(as_of);
+    case OpCode::kIsKnown: {
+      Value a = arg(0);
+      if (a.is_error()) return a;
+      return Value::boolean(!a.is_unknown());
+    }
+    case OpCode::kCount:
+    case OpCode::kAny:
+    case OpCode::kAll:
+    case OpCode::kSum:
+    case OpCode::kMin:
+    case OpCode::kMax:
+      return aggregate<kTrace>(node, self, member);
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::arithmetic(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
+  switch (node.op) {
+    case OpCode::kNegate: {
+      Value a = arg(0);
+      if (a.kind != ValueKind::kNumber) return a;
+      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
+    }
+    case OpCode::kAdd:
+    case OpCode::kSub:
+    case OpCode::kMul:
+    case OpCode::kDiv: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.is_error()) return a;
+      if (b.is_error()) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      Decimal x = a.as_number(), y = b.as_number();
+      switch (node.op) {
+        case OpCode::kAdd:
+          return from_optional(checked_add(x, y), EvalError::kOverflow);
+        case OpCode::kSub:
+          return from_optional(checked_sub(x, y), EvalError::kOverflow);
+        case OpCode::kMul:
+          return from_optional(checked_mul(x, y), EvalError::kOverflow);
+        default:
+          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
+          return from_optional(checked_div(x, y), EvalError::kOverflow);
+      }
+    }
+    default:
+      break;
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::dates(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
+  switch (node.op) {
     case OpCode::kAge: {
       Value birth = arg(0);
       if (birth.kind != ValueKind::kDate) return birth;
@@ -301,13 +451,17 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
                                                   : days_between(a.as_date(), b.as_date());
       return Value::number(Decimal::from_units(static_cast<std::int64_t>(n) * Decimal::kOne));
     }
-    case OpCode::kAsOf:
-      return Value::date(as_of);
-    case OpCode::kIsKnown: {
-      Value a = arg(0);
-      if (a.is_error()) return a;
-      return Value::boolean(!a.is_unknown());
-    }
+    default:
+      break;
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::aggregate(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  (void)member;  // the arguments are evaluated for each member in turn
+  switch (node.op) {
     case OpCode::kCount:
     case OpCode::kAny:
     case OpCode::kAll:
@@ -316,7 +470,7 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kMax: {
       const auto members = static_cast<std::int32_t>(facts->member_count());
       std::uint32_t filter = impl.args[node.first_arg];
-      std::uint32_t value = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
+      std::uint32_t predicate = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
       bool unknown = false;
       bool any_value = false;
       std::int64_t count = 0;
@@ -324,8 +478,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       Value best;
       for (std::int32_t m = 0; m < members; ++m) {
         std::uint32_t child_trace = kNoTrace;
-        Value f = eval<kTrace>(filter, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value f;
+        if constexpr (kTrace) {
+          f = eval<true>(filter, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          f = value(filter, m);
+        }
         if (f.is_error()) return f;
         if (f.is_false()) continue;
         bool filter_unknown = f.is_unknown();
@@ -337,8 +496,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           }
           continue;
         }
-        Value v = eval<kTrace>(value, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value v;
+        if constexpr (kTrace) {
+          v = eval<true>(predicate, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          v = value(predicate, m);
+        }
         if (v.is_error()) return v;
         if (node.op == OpCode::kAny || node.op == OpCode::kAll) {
           // any: Kleene or of (filter and v); all: Kleene and of (not filter or v).
@@ -379,6 +543,8 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           return any_value ? best : Value::unknown();
       }
     }
+    default:
+      break;
   }
   return Value::unknown();
 }
@@ -425,7 +591,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
     if (node == compile::kNoNode) return Value::boolean(true);
     if (options.trace) return s.eval<true>(node, member, &trace_index);
-    return s.eval<false>(node, member, nullptr);
+    return s.value(node, member);
   };
 
   auto add_total = [&](Decimal& bucket, Decimal amount) {
@@ -449,6 +615,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
       continue;
     }
     bool any_candidate = false;
+    State::Hoisted hoisted;
     auto decide = [&](std::int32_t m) {
       RuleOutcome o;
       o.rule = r;
@@ -464,7 +631,9 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         }
       }
       any_candidate = true;
-      Value condition = run(rule.condition, m, o.condition_trace);
+      Value condition = options.trace || !info.for_each_member
+                            ? run(rule.condition, m, o.condition_trace)
+                            : s.condition(rule, m, hoisted);
       Value decided = condition;
       if (filter.is_error()) {
         decided = filter;
@@ -483,7 +652,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         o.outcome = Outcome::kGranted;
         auto amount = [&](std::uint32_t node, Decimal& out, bool& has) {
           if (node == compile::kNoNode || o.outcome != Outcome::kGranted) return;
-          Value v = s.eval<false>(node, m, nullptr);
+          Value v = s.value(node, m);
           if (v.is_error()) {
             o.outcome = Outcome::kError;
             o.error = v.as_error();

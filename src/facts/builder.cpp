@@ -64,6 +64,8 @@ void FactsBuilder::begin(const RuleSet::Impl& impl, std::string_view source, Fac
   diagnostics_ = &diagnostics;
   diagnostics_before_ = diagnostics.size();
   facts.reset(impl_->household_fields.size(), impl_->member_fields.size());
+  for (std::size_t slot = 0; slot < impl_->household_defaults.size(); ++slot)
+    facts.household_slot(slot) = impl_->household_defaults[slot];
   household_seen_.assign(impl_->household_fields.size(), 0);
   member_seen_.resize(impl_->member_fields.size());
   household_hint_ = 0;
@@ -151,6 +153,8 @@ bool FactsBuilder::begin_member(const InputValue& element) {
     return false;
   }
   member_ = static_cast<int>(facts_->add_member(std::string_view()));
+  for (std::size_t slot = 0; slot < impl_->member_defaults.size(); ++slot)
+    facts_->member_slot(member_, slot) = impl_->member_defaults[slot];
   member_element_ = element_index;
   member_has_id_ = false;
   member_at_ = element.at;
@@ -193,15 +197,14 @@ void FactsBuilder::end_member() {
       }
     }
   }
-  member_seen_[0] = 1;
-  finish_entity(impl_->member_fields, member_seen_, member_, member_at_);
+  finish_entity(impl_->member_fields, impl_->member_required, member_, member_at_);
 }
 
 bool FactsBuilder::finish(Position at) {
   if (!household_seen_[0]) {
     error(at, "id", codes::kMissingFact, "the household needs an 'id' (a string)");
   }
-  finish_entity(impl_->household_fields, household_seen_, -1, at);
+  finish_entity(impl_->household_fields, impl_->household_required, -1, at);
   bool ok = true;
   for (std::size_t i = diagnostics_before_; i < diagnostics_->size(); ++i) {
     ok = ok && (*diagnostics_)[i].severity != Severity::kError;
@@ -210,25 +213,25 @@ bool FactsBuilder::finish(Position at) {
   return ok;
 }
 
+// Slots start at their defaults (begin, begin_member); what is left is to check the required.
 void FactsBuilder::finish_entity(const std::vector<FieldInfo>& fields,
-                                 const std::vector<std::uint8_t>& seen, int member, Position at) {
-  for (std::size_t slot = 1; slot < fields.size(); ++slot) {
+                                 const std::vector<std::uint32_t>& required, int member,
+                                 Position at) {
+  for (std::uint32_t slot : required) {
     Value& value = member < 0 ? facts_->household_slot(slot) : facts_->member_slot(member, slot);
-    if (seen[slot] && !value.is_unknown()) continue;
+    if (!value.is_unknown()) continue;
     const FieldInfo& f = fields[slot];
-    if (f.default_value && !seen[slot]) {
-      value = *f.default_value;
-    } else if (f.required && value.is_unknown()) {
-      error(
-          at, path(member, f.name), codes::kMissingFact,
+    error(at, path(member, f.name), codes::kMissingFact,
           fmt::format("required fact '{}' ({}) is missing", f.name, load::fact_type_name(f.type)));
-    }
   }
 }
 
 void FactsBuilder::read_value(const InputValue& value, const FieldInfo& field, Value& out,
                               int member, std::string_view key) {
-  if (value.kind == InputValue::Kind::kNull) return;  // written as null: unknown, like absent
+  if (value.kind == InputValue::Kind::kNull) {
+    out = Value::unknown();  // written as null: unknown, even where absent means a default
+    return;
+  }
   if (field.type == load::FactType::kString) {
     if (!is_textual(value)) {
       error(value.at, path(member, key), codes::kFactType,

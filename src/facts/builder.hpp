@@ -71,7 +71,7 @@ class FactsBuilder {
   bool read_id(const InputValue& value, std::string_view& id, int member);
   void unknown_field(std::string_view key, load::Position at, int member);
   void finish_entity(const std::vector<compile::FieldInfo>& fields,
-                     const std::vector<std::uint8_t>& seen, int member, load::Position at);
+                     const std::vector<std::uint32_t>& required, int member, load::Position at);
   std::string path(int member, std::string_view key) const;
   static std::string describe(const InputValue& value);
 

@@ -14,6 +14,8 @@
 
 namespace entitle {
 
+using namespace std::string_view_literals;
+
 std::string missing_path(const RuleSet& rules, const MissingFact& fact) {
   const auto& impl = rules.impl();
   if (fact.member < 0) return impl.household_fields[fact.field].name;
@@ -134,26 +136,27 @@ Sha256 digest_prefix(const RuleSet& rules) {
   return hash;
 }
 
-std::string_view reason_name(NotGrantedReason reason) {
+// ,"reason":"<reason>"
+std::string_view reason_field(NotGrantedReason reason) {
   switch (reason) {
     case NotGrantedReason::kConditionFalse:
-      return "condition_false";
+      return R"(,"reason":"condition_false")";
     case NotGrantedReason::kNotRecipient:
-      return "not_recipient";
+      return R"(,"reason":"not_recipient")";
     case NotGrantedReason::kNoRecipient:
-      return "no_recipient";
+      return R"(,"reason":"no_recipient")";
     case NotGrantedReason::kNotInEffect:
-      return "not_in_effect";
+      return R"(,"reason":"not_in_effect")";
     case NotGrantedReason::kNone:
       break;
   }
-  return "none";
+  return R"(,"reason":"none")";
 }
 
 void bilingual(std::string& out, const Bilingual& text) {
-  out += "{\"zh\":";
+  out += "{\"zh\":"sv;
   quoted(out, text.zh);
-  out += ",\"en\":";
+  out += ",\"en\":"sv;
   quoted(out, text.en);
   out += '}';
 }
@@ -171,7 +174,7 @@ namespace {
 // What render_json copies into every result of a rule set (RuleSet::Impl::render_cache).
 struct Fragments {
   struct Rule {
-    std::string head;         // {"rule":"<id>","recipient":
+    std::string head;         // ,{"rule":"<id>","recipient":  (the comma left out first)
     std::string kind;         // ,"kind":"cash"
     std::string period;       // ,"period":..., ,"occasions":[...]  (either may be absent)
     std::string tail;         // unit, title, description and basis, through basis's '}'
@@ -195,13 +198,13 @@ std::shared_ptr<const Fragments> make_fragments(const RuleSet& rules) {
   for (std::size_t r = 0; r < rules.rule_count(); ++r) {
     const RuleInfo& rule = rules.rule(r);
     Fragments::Rule fr;
-    fr.head = fmt::format("{{\"rule\":{},\"recipient\":", quoted(rule.id));
+    fr.head = fmt::format(",{{\"rule\":{},\"recipient\":", quoted(rule.id));
     fr.kind = fmt::format(",\"kind\":\"{}\"", to_string(rule.kind));
     if (rule.period != Period::kNone) {
       fr.period = fmt::format(",\"period\":\"{}\"", to_string(rule.period));
     }
     if (!rule.occasions.empty()) {
-      fr.period += ",\"occasions\":[";
+      fr.period += ",\"occasions\":["sv;
       for (std::size_t i = 0; i < rule.occasions.size(); ++i) {
         if (i) fr.period += ',';
         quoted(fr.period, rule.occasions[i]);
@@ -209,21 +212,21 @@ std::shared_ptr<const Fragments> make_fragments(const RuleSet& rules) {
       fr.period += ']';
     }
     if (!rule.unit.empty()) {
-      fr.tail += ",\"unit\":";
+      fr.tail += ",\"unit\":"sv;
       quoted(fr.tail, rule.unit);
     }
-    fr.tail += ",\"title\":";
+    fr.tail += ",\"title\":"sv;
     bilingual(fr.tail, rule.title);
     if (!rule.grant_description.en.empty() || !rule.grant_description.zh.empty()) {
-      fr.tail += ",\"description\":";
+      fr.tail += ",\"description\":"sv;
       bilingual(fr.tail, rule.grant_description);
     }
-    fr.tail += ",\"basis\":{\"source\":";
+    fr.tail += ",\"basis\":{\"source\":"sv;
     quoted(fr.tail, rule.basis_source);
-    fr.tail += ",\"clause\":";
+    fr.tail += ",\"clause\":"sv;
     quoted(fr.tail, rule.basis_clause);
     if (!rule.basis_note.empty()) {
-      fr.tail += ",\"note\":";
+      fr.tail += ",\"note\":"sv;
       quoted(fr.tail, rule.basis_note);
     }
     fr.tail += '}';
@@ -256,18 +259,38 @@ struct Writer {
   const Result& result;
   std::string& out;
 
+  // Each member's id, quoted, written once per result.
+  std::string& ids;
+  std::vector<std::uint32_t>& id_ends;
+
+  void quote_member_ids() {
+    ids.clear();
+    id_ends.clear();
+    for (std::size_t m = 0; m < facts.member_count(); ++m) {
+      quoted(ids, facts.member_id(m));
+      id_ends.push_back(static_cast<std::uint32_t>(ids.size()));
+    }
+  }
+
   void recipient(std::int32_t member) {
     if (member < 0) {
-      out += "\"household\"";
+      out += "\"household\""sv;
     } else {
-      quoted(out, facts.member_id(member));
+      std::uint32_t begin = member == 0 ? 0 : id_ends[member - 1];
+      out.append(ids, begin, id_ends[member] - begin);
     }
+  }
+
+  // The head of an element of a list: the rule's head, after a comma unless it is the first.
+  void head(const Fragments::Rule& rule, bool& first) {
+    out.append(rule.head, first ? 1 : 0);
+    first = false;
   }
 
   void json_value(const Value& v, const compile::NodeInfo& info) {
     switch (v.kind) {
       case ValueKind::kUnknown:
-        out += "null";
+        out += "null"sv;
         break;
       case ValueKind::kBool:
         out += v.as_bool() ? "true" : "false";
@@ -290,20 +313,20 @@ struct Writer {
     const TraceNode& t = result.trace[index];
     out += node_head[t.source];
     if (t.member >= 0) {
-      out += ",\"member\":";
+      out += ",\"member\":"sv;
       quoted(out, facts.member_id(t.member));
     }
-    out += ",\"value\":";
+    out += ",\"value\":"sv;
     json_value(t.value, impl.node_info[t.source]);
     if (t.parameter >= 0) {
-      out += ",\"parameter\":{\"name\":";
+      out += ",\"parameter\":{\"name\":"sv;
       out += parameters[t.parameter];
-      out += ",\"since\":\"";
+      out += ",\"since\":\""sv;
       out += t.since.to_string();
-      out += "\"}";
+      out += "\"}"sv;
     }
     if (t.first_child != kNoTrace) {
-      out += ",\"children\":[";
+      out += ",\"children\":["sv;
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result.trace[c].next_sibling) {
         if (c != t.first_child) out += ',';
         trace(c);
@@ -315,14 +338,14 @@ struct Writer {
 
   void outcome_trace(const RuleOutcome& o) {
     if (o.condition_trace == kNoTrace && o.filter_trace == kNoTrace) return;
-    out += ",\"trace\":{";
+    out += ",\"trace\":{"sv;
     if (o.filter_trace != kNoTrace) {
-      out += "\"recipient\":";
+      out += "\"recipient\":"sv;
       trace(o.filter_trace);
       if (o.condition_trace != kNoTrace) out += ',';
     }
     if (o.condition_trace != kNoTrace) {
-      out += "\"when\":";
+      out += "\"when\":"sv;
       trace(o.condition_trace);
     }
     out += '}';
@@ -334,44 +357,45 @@ struct Writer {
 void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
                  const RenderOptions& options, std::string& out) {
   const Fragments& f = fragments(rules);
-  Writer w{rules, f.node_head, f.parameters, facts, result, out};
-  out += "{\"household\":";
+  thread_local std::string ids;
+  thread_local std::vector<std::uint32_t> id_ends;
+  Writer w{rules, f.node_head, f.parameters, facts, result, out, ids, id_ends};
+  w.quote_member_ids();
+  out += "{\"household\":"sv;
   quoted(out, result.household_id);
-  out += ",\"as_of\":\"";
+  out += ",\"as_of\":\""sv;
   out += result.as_of.to_string();
-  out += "\",\"decision_id\":\"";
+  out += "\",\"decision_id\":\""sv;
   append_decision_id(rules.impl(), f.digest, facts, result.as_of, out);
   out += '"';
   out += f.ruleset;
 
-  out += ",\"entitlements\":[";
+  out += ",\"entitlements\":["sv;
   bool first = true;
   for (const auto& o : result.outcomes) {
     if (o.outcome != Outcome::kGranted) continue;
     const auto& fr = f.rules[o.rule];
-    if (!first) out += ',';
-    first = false;
-    out += fr.head;
+    w.head(fr, first);
     w.recipient(o.member);
     out += fr.kind;
     if (o.has_amount) {
-      out += ",\"amount\":\"";
+      out += ",\"amount\":\""sv;
       money(out, o.amount);
-      out += "\",\"currency\":";
+      out += "\",\"currency\":"sv;
       out += f.currency;
     }
     if (o.has_range) {
-      out += ",\"amount_min\":\"";
+      out += ",\"amount_min\":\""sv;
       money(out, o.amount_min);
-      out += "\",\"amount_max\":\"";
+      out += "\",\"amount_max\":\""sv;
       money(out, o.amount_max);
-      out += "\",\"currency\":";
+      out += "\",\"currency\":"sv;
       out += f.currency;
     }
     out += fr.period;
     if (o.has_quantity) {
       char buffer[Decimal::kMaxChars];
-      out += ",\"quantity\":\"";
+      out += ",\"quantity\":\""sv;
       out.append(buffer, o.quantity.to_chars(buffer));
       out += '"';
     }
@@ -379,15 +403,13 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     if (options.explain) w.outcome_trace(o);
     out += '}';
   }
-  out += "],\"undetermined\":[";
+  out += "],\"undetermined\":["sv;
   first = true;
   for (const auto& o : result.outcomes) {
     if (o.outcome != Outcome::kUndetermined) continue;
-    if (!first) out += ',';
-    first = false;
-    out += f.rules[o.rule].head;
+    w.head(f.rules[o.rule], first);
     w.recipient(o.member);
-    out += ",\"missing\":[";
+    out += ",\"missing\":["sv;
     for (auto i = o.missing_begin; i < o.missing_end; ++i) {
       if (i != o.missing_begin) out += ',';
       quoted(out, missing_path(rules, result.missing[i]));
@@ -398,23 +420,19 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
   }
   out += ']';
   if (options.not_granted) {
-    out += ",\"not_granted\":[";
+    out += ",\"not_granted\":["sv;
     first = true;
     for (const auto& o : result.outcomes) {
       if (o.outcome != Outcome::kNotGranted) continue;
       const auto& fr = f.rules[o.rule];
-      if (!first) out += ',';
-      first = false;
-      out += fr.head;
+      w.head(fr, first);
       if (o.reason == NotGrantedReason::kNoRecipient ||
           o.reason == NotGrantedReason::kNotInEffect) {
         out += fr.nobody;
       } else {
         w.recipient(o.member);
       }
-      out += ",\"reason\":\"";
-      out += reason_name(o.reason);
-      out += '"';
+      out += reason_field(o.reason);
       if (options.explain) w.outcome_trace(o);
       out += '}';
     }
@@ -424,37 +442,35 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
   for (const auto& o : result.outcomes)
     errors = errors || o.outcome == Outcome::kError;
   if (errors) {
-    out += ",\"errors\":[";
+    out += ",\"errors\":["sv;
     first = true;
     for (const auto& o : result.outcomes) {
       if (o.outcome != Outcome::kError) continue;
-      if (!first) out += ',';
-      first = false;
-      out += f.rules[o.rule].head;
+      w.head(f.rules[o.rule], first);
       w.recipient(o.member);
-      out += ",\"error\":";
+      out += ",\"error\":"sv;
       quoted(out, render::error_name(o.error));
       out += '}';
     }
     out += ']';
   }
   const Totals& t = result.totals;
-  out += ",\"totals\":{\"once\":\"";
+  out += ",\"totals\":{\"once\":\""sv;
   money(out, t.once);
-  out += "\",\"daily\":\"";
+  out += "\",\"daily\":\""sv;
   money(out, t.daily);
-  out += "\",\"monthly\":\"";
+  out += "\",\"monthly\":\""sv;
   money(out, t.monthly);
-  out += "\",\"yearly\":\"";
+  out += "\",\"yearly\":\""sv;
   money(out, t.yearly);
-  out += "\",\"per_occasion\":\"";
+  out += "\",\"per_occasion\":\""sv;
   money(out, t.per_occasion);
-  out += "\",\"annual\":\"";
+  out += "\",\"annual\":\""sv;
   money(out, t.annual);
-  out += "\",\"currency\":";
+  out += "\",\"currency\":"sv;
   out += f.currency;
-  if (t.overflow) out += ",\"overflow\":true";
-  out += "}}";
+  if (t.overflow) out += ",\"overflow\":true"sv;
+  out += "}}"sv;
 }
 
 }  // namespace entitle
