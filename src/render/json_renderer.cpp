@@ -4,7 +4,9 @@
 // per result only recipients, amounts, dates and totals are written.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "compile/program.hpp"
 #include "entitle/render.hpp"
@@ -36,9 +38,119 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-void money(std::string& out, Decimal amount) {
+// Writes a result into a buffer of this thread through a raw pointer, then appends it to the
+// caller's string at once: most of a result is copied fragments, and std::string::append per
+// fragment cost more than the copying.
+class Cursor {
+ public:
+  explicit Cursor(std::string& out) : out_(out) {
+    thread_local Buffer buffer;
+    buffer_ = &buffer;
+    p_ = buffer.data.get();
+    end_ = p_ + buffer.capacity;
+  }
+  ~Cursor() {
+    out_.append(buffer_->data.get(), static_cast<std::size_t>(p_ - buffer_->data.get()));
+  }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  Cursor& operator+=(std::string_view v) {
+    put(v.data(), v.size());
+    return *this;
+  }
+  Cursor& operator+=(char c) {
+    if (p_ == end_) grow(1);
+    *p_++ = c;
+    return *this;
+  }
+  __attribute__((always_inline)) void put(const char* data, std::size_t n) {
+    if (n > static_cast<std::size_t>(end_ - p_)) grow(n);
+    copy(p_, data, n);
+    p_ += n;
+  }
+  // put() for a small local buffer (a number's text), by memcpy.
+  void put_text(const char* data, std::size_t n) {
+    if (n > static_cast<std::size_t>(end_ - p_)) grow(n);
+    std::memcpy(p_, data, n);
+    p_ += n;
+  }
+
+ private:
+  // Fragments are mostly short: copied inline with fixed-size, possibly overlapping moves, not
+  // through a call to memcpy.
+  template <std::size_t N>
+  static void move(char* to, const char* from) {
+    char chunk[N];
+    std::memcpy(chunk, from, N);
+    std::memcpy(to, chunk, N);
+  }
+  __attribute__((always_inline)) static void copy(char* to, const char* from, std::size_t n) {
+    if (n <= 16) {
+      if (n >= 8) {
+        move<8>(to, from);
+        move<8>(to + n - 8, from + n - 8);
+      } else if (n >= 4) {
+        move<4>(to, from);
+        move<4>(to + n - 4, from + n - 4);
+      } else {
+        for (std::size_t i = 0; i < n; ++i)
+          to[i] = from[i];
+      }
+    } else if (n <= 32) {
+      move<16>(to, from);
+      move<16>(to + n - 16, from + n - 16);
+    } else if (n <= 64) {
+      move<32>(to, from);
+      move<32>(to + n - 32, from + n - 32);
+    } else {
+      std::memcpy(to, from, n);
+    }
+  }
+
+  struct Buffer {
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+  };
+
+  [[gnu::noinline]] void grow(std::size_t n) {
+    auto used = static_cast<std::size_t>(p_ - buffer_->data.get());
+    std::size_t capacity = std::max({buffer_->capacity * 2, used + n, std::size_t{16} << 10});
+    auto data = std::make_unique<char[]>(capacity);
+    if (used) std::memcpy(data.get(), buffer_->data.get(), used);
+    buffer_->data = std::move(data);
+    buffer_->capacity = capacity;
+    p_ = buffer_->data.get() + used;
+    end_ = buffer_->data.get() + capacity;
+  }
+
+  std::string& out_;
+  Buffer* buffer_;
+  char* p_;
+  char* end_;
+};
+
+void quoted(Cursor& out, std::string_view text) {
+  out += '"';
+  bool plain = true;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    plain = plain && u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  }
+  if (plain) {
+    out += text;
+  } else {
+    thread_local std::string escaped;
+    escaped.clear();
+    append_json_escaped(escaped, text);
+    out += escaped;
+  }
+  out += '"';
+}
+
+void money(Cursor& out, Decimal amount) {
   char buffer[Decimal::kMaxChars];
-  out.append(buffer, amount.to_chars(buffer, 2));
+  out.put_text(buffer, amount.to_chars(buffer, 2));
 }
 
 // Feeds the decision_id encoding (render.hpp) to a Sha256 through a small buffer.
@@ -106,9 +218,9 @@ class DigestWriter {
   std::size_t used_ = 0;
 };
 
-// Appends the 32 hex digits of the decision id; `prefix` has hashed the rule set's digest.
-void append_decision_id(const RuleSet::Impl& impl, Sha256 hash, const Facts& facts, Date as_of,
-                        std::string& out) {
+// The 32 hex digits of the decision id; `hash` has hashed the rule set's digest.
+void write_decision_id(const RuleSet::Impl& impl, Sha256 hash, const Facts& facts, Date as_of,
+                       char (&hex)[32]) {
   {
     DigestWriter w(hash);
     w.bytes(as_of.to_string());
@@ -122,12 +234,10 @@ void append_decision_id(const RuleSet::Impl& impl, Sha256 hash, const Facts& fac
   }
   static constexpr char kHex[] = "0123456789abcdef";
   auto digest = hash.digest();
-  char hex[32];
   for (std::size_t i = 0; i < 16; ++i) {
     hex[2 * i] = kHex[digest[i] >> 4];
     hex[2 * i + 1] = kHex[digest[i] & 0xf];
   }
-  out.append(hex, sizeof hex);
 }
 
 Sha256 digest_prefix(const RuleSet& rules) {
@@ -164,9 +274,9 @@ void bilingual(std::string& out, const Bilingual& text) {
 }  // namespace
 
 std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of) {
-  std::string out;
-  append_decision_id(rules.impl(), digest_prefix(rules), facts, as_of, out);
-  return out;
+  char hex[32];
+  write_decision_id(rules.impl(), digest_prefix(rules), facts, as_of, hex);
+  return std::string(hex, sizeof hex);
 }
 
 namespace {
@@ -257,7 +367,7 @@ struct Writer {
   const std::vector<std::string>& parameters;  // Fragments::parameters
   const Facts& facts;
   const Result& result;
-  std::string& out;
+  Cursor& out;
 
   // Each member's id, quoted, written once per result.
   std::string& ids;
@@ -277,13 +387,13 @@ struct Writer {
       out += "\"household\""sv;
     } else {
       std::uint32_t begin = member == 0 ? 0 : id_ends[member - 1];
-      out.append(ids, begin, id_ends[member] - begin);
+      out.put(ids.data() + begin, id_ends[member] - begin);
     }
   }
 
   // The head of an element of a list: the rule's head, after a comma unless it is the first.
   void head(const Fragments::Rule& rule, bool& first) {
-    out.append(rule.head, first ? 1 : 0);
+    out += std::string_view(rule.head).substr(first ? 1 : 0);
     first = false;
   }
 
@@ -298,7 +408,7 @@ struct Writer {
       case ValueKind::kNumber:
         if (info.type == load::TypeKind::kInteger) {
           char buffer[Decimal::kMaxChars];
-          out.append(buffer, v.as_number().to_chars(buffer));
+          out.put_text(buffer, v.as_number().to_chars(buffer));
         } else {
           quoted(out, render::value_text(v, info));
         }
@@ -355,8 +465,9 @@ struct Writer {
 }  // namespace
 
 void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
-                 const RenderOptions& options, std::string& out) {
+                 const RenderOptions& options, std::string& text) {
   const Fragments& f = fragments(rules);
+  Cursor out(text);
   thread_local std::string ids;
   thread_local std::vector<std::uint32_t> id_ends;
   Writer w{rules, f.node_head, f.parameters, facts, result, out, ids, id_ends};
@@ -366,7 +477,9 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
   out += ",\"as_of\":\""sv;
   out += result.as_of.to_string();
   out += "\",\"decision_id\":\""sv;
-  append_decision_id(rules.impl(), f.digest, facts, result.as_of, out);
+  char id[32];
+  write_decision_id(rules.impl(), f.digest, facts, result.as_of, id);
+  out.put_text(id, sizeof id);
   out += '"';
   out += f.ruleset;
 
@@ -396,7 +509,7 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     if (o.has_quantity) {
       char buffer[Decimal::kMaxChars];
       out += ",\"quantity\":\""sv;
-      out.append(buffer, o.quantity.to_chars(buffer));
+      out.put_text(buffer, o.quantity.to_chars(buffer));
       out += '"';
     }
     out += fr.tail;
