@@ -309,13 +309,18 @@ class Run {
         submit(u);
         continue;
       }
-      carry_from(u, cut);
-      u->input_bytes += cut;
-      line += count_lines(u->input.data(), cut);
-      if (u->size == 0) {
-        release_unused(u);
-        continue;
-      }
+      submit_records(u, cut, line);
+    }
+  }
+
+  // Queues the records of `u` before `cut` (the rest goes to the carry), counting their lines.
+  void submit_records(Unit* u, std::size_t cut, std::uint64_t& line) {
+    carry_from(u, cut);
+    u->input_bytes += cut;
+    line += count_lines(u->input.data(), cut);
+    if (u->size == 0) {
+      release_unused(u);
+    } else {
       submit(u);
     }
   }
@@ -487,14 +492,7 @@ class Run {
         submit(u);
         continue;
       }
-      carry_from(u, cut);
-      u->input_bytes += cut;
-      line += count_lines(u->input.data(), cut);
-      if (u->size == 0) {
-        release_unused(u);
-        continue;
-      }
-      submit(u);
+      submit_records(u, cut, line);
     }
   }
 

@@ -160,9 +160,7 @@ struct Evaluator::State {
   Value eval_node(const Node& node, std::uint32_t self, std::int32_t member);
   // The bulkier operations, out of eval_node so that its frame stays small for the common ones.
   template <bool kTrace>
-  Value arithmetic(const Node& node, std::uint32_t self, std::int32_t member);
-  template <bool kTrace>
-  Value dates(const Node& node, std::uint32_t self, std::int32_t member);
+  Value arithmetic(const Node& node, std::uint32_t self, std::int32_t member);  // and dates
   template <bool kTrace>
   Value aggregate(const Node& node, std::uint32_t self, std::int32_t member);
 
@@ -371,7 +369,7 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kYearsBetween:
     case OpCode::kMonthsBetween:
     case OpCode::kDaysBetween:
-      return dates<kTrace>(node, self, member);
+      return arithmetic<kTrace>(node, self, member);
     case OpCode::kAsOf:
       return Value::date(as_of);
     case OpCode::kIsKnown: {
@@ -422,17 +420,6 @@ Value Evaluator::State::arithmetic(const Node& node, std::uint32_t self, std::in
           return from_optional(checked_div(x, y), EvalError::kOverflow);
       }
     }
-    default:
-      break;
-  }
-  return Value::unknown();
-}
-
-template <bool kTrace>
-Value Evaluator::State::dates(const Node& node, std::uint32_t self, std::int32_t member) {
-  std::uint32_t last = kNoTrace;
-  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
-  switch (node.op) {
     case OpCode::kAge: {
       Value birth = arg(0);
       if (birth.kind != ValueKind::kDate) return birth;

@@ -568,18 +568,14 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
     out += ']';
   }
   const Totals& t = result.totals;
-  out += ",\"totals\":{\"once\":\""sv;
-  money(out, t.once);
-  out += "\",\"daily\":\""sv;
-  money(out, t.daily);
-  out += "\",\"monthly\":\""sv;
-  money(out, t.monthly);
-  out += "\",\"yearly\":\""sv;
-  money(out, t.yearly);
-  out += "\",\"per_occasion\":\""sv;
-  money(out, t.per_occasion);
-  out += "\",\"annual\":\""sv;
-  money(out, t.annual);
+  const std::pair<std::string_view, Decimal> totals[] = {
+      {",\"totals\":{\"once\":\""sv, t.once},       {"\",\"daily\":\""sv, t.daily},
+      {"\",\"monthly\":\""sv, t.monthly},           {"\",\"yearly\":\""sv, t.yearly},
+      {"\",\"per_occasion\":\""sv, t.per_occasion}, {"\",\"annual\":\""sv, t.annual}};
+  for (const auto& [field, amount] : totals) {
+    out += field;
+    money(out, amount);
+  }
   out += "\",\"currency\":"sv;
   out += f.currency;
   if (t.overflow) out += ",\"overflow\":true"sv;
