@@ -29,11 +29,14 @@ def child_environment():
     env["ENTITLE_LIBRARY"] = os.path.join(build, f"libentitle.so.{major}")
     cache = open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8").read()
     if re.search(r"^ENTITLE_SANITIZE:BOOL=(ON|TRUE|1)$", cache, re.M):
-        runtime = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True,
-                                 text=True).stdout.strip()
-        env["LD_PRELOAD"] = runtime
+        # libstdc++ too: ASan resolves the __cxa_throw it intercepts when it starts, and python
+        # does not load libstdc++ by itself.
+        env["LD_PRELOAD"] = " ".join(
+            subprocess.run(["gcc", f"-print-file-name={name}"], capture_output=True,
+                           text=True).stdout.strip() for name in ("libasan.so", "libstdc++.so"))
         # The interpreter itself keeps memory until exit; leaks of entitle show in the C tests.
-        env["ASAN_OPTIONS"] = "detect_leaks=0"
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"),
+                                                     "detect_leaks=0"]))
     return env
 
 
