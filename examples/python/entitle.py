@@ -62,7 +62,8 @@ def _library() -> ctypes.CDLL:
     except OSError as e:
         raise OSError(f"cannot load the entitle library {path!r} ({e}); install entitle or set "
                       "ENTITLE_LIBRARY to the path of libentitle.so") from None
-    p, s, i, u, size = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_size_t
+    p, s, i, u = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
+    size = ctypes.c_size_t
     out = ctypes.POINTER(ctypes.c_void_p)
     for name, restype, argtypes in [
         ("entitle_version", s, []),
