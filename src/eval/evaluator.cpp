@@ -14,7 +14,7 @@ namespace entitle {
 using compile::Node;
 using compile::OpCode;
 
-struct Evaluator::State {
+struct ENTITLE_HIDDEN Evaluator::State {
   explicit State(const RuleSet::Impl& program) : impl(program) {}
 
   const RuleSet::Impl& impl;
