@@ -88,6 +88,18 @@ std::shared_ptr<const RuleSet> load_rules(std::string_view yaml, const LoadOptio
   return load_ok({{"rules.yaml", std::string(yaml)}}, options);
 }
 
+std::string rule_file(std::string_view when, std::string_view grant, std::string_view extra) {
+  return fmt::format(R"(rules:
+  - id: r
+    title: {{zh: 规则, en: rule}}
+    recipient: household
+    when: {}
+    grant: {}
+    basis: {{source: src, clause: "1"}}
+{})",
+                     when, grant, extra);
+}
+
 Diagnostics load_errors(Files files) {
   LoadResult loaded = load(std::move(files));
   REQUIRE_FALSE(loaded.rules);

@@ -39,6 +39,12 @@ std::shared_ptr<const RuleSet> load_ok(Files files, const LoadOptions& options =
 // standard package.
 std::shared_ptr<const RuleSet> load_rules(std::string_view yaml, const LoadOptions& options = {});
 
+// rules.yaml text with one household rule `r` (source src); `when` and `grant` are YAML values
+// written as given, `extra` more lines of the rule (indented by four spaces).
+std::string rule_file(std::string_view when = "flag",
+                      std::string_view grant = "{kind: cash, amount: 100, period: once}",
+                      std::string_view extra = "");
+
 // Diagnostics of loading `files` (REQUIREs that loading failed).
 Diagnostics load_errors(Files files);
 
