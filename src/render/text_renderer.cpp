@@ -141,9 +141,10 @@ class TraceWriter {
         compiled.op == OpCode::kIf || compiled.op == OpCode::kHouseholdDefinition ||
         compiled.op == OpCode::kMemberDefinition || is_aggregate(compiled.op)) {
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-        if (is_aggregate(compiled.op) && result_.trace[c].value.is_false() &&
-            !t.value.is_unknown()) {
-          continue;  // members the filter left out
+        bool is_filter =
+            is_aggregate(compiled.op) && result_.trace[c].source == impl_.args[compiled.first_arg];
+        if (is_filter && result_.trace[c].value.is_false() && !t.value.is_unknown()) {
+          continue;  // a member the filter left out (a false value is shown: it may decide)
         }
         // Each member an aggregation looks at is named, the recipient too.
         node(out, c, indent + 1, is_aggregate(compiled.op) ? kEveryMember : t.member);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -252,6 +254,73 @@ std::string read_file(const std::string& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+void check_golden(const std::string& name, const std::string& actual) {
+  std::string path = test_data("golden/" + name);
+  std::string expected;
+  bool exists = false;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      expected = buffer.str();
+      exists = true;
+    }
+  }
+  if (exists && expected == actual) {
+    std::filesystem::remove(path + ".actual");
+    SUCCEED(name);
+    return;
+  }
+  {
+    std::ofstream out(path + ".actual", std::ios::binary);
+    out << actual;
+  }
+  if (!exists) {
+    FAIL_CHECK("no golden file " << path << "; wrote " << path << ".actual");
+    return;
+  }
+  // The first differing line, with its neighbours.
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      out.push_back(line);
+    return out;
+  };
+  auto e = lines(expected), a = lines(actual);
+  std::size_t i = 0;
+  while (i < e.size() && i < a.size() && e[i] == a[i])
+    ++i;
+  std::string diff;
+  for (std::size_t j = i; j < std::min(e.size(), i + 3); ++j)
+    diff += "- " + e[j] + "\n";
+  for (std::size_t j = i; j < std::min(a.size(), i + 3); ++j)
+    diff += "+ " + a[j] + "\n";
+  FAIL_CHECK(name << " differs from its golden file at line " << i + 1 << " (wrote " << path
+                  << ".actual):\n"
+                  << diff);
+}
+
+std::shared_ptr<const RuleSet> wuhan() {
+  static std::shared_ptr<const RuleSet> rules = [] {
+    Files files;
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(source_path("rules/wuhan-2012"))) {
+      if (entry.path().extension() == ".yaml") names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) {
+      files.emplace_back("rules/wuhan-2012/" + n, read_file(source_path("rules/wuhan-2012/" + n)));
+    }
+    LoadResult loaded = load_ruleset_from_files(std::move(files));
+    INFO(format_diagnostics(loaded.diagnostics));
+    REQUIRE(loaded.rules);
+    return loaded.rules;
+  }();
+  return rules;
 }
 
 }  // namespace entitle::testing

@@ -87,3 +87,16 @@ std::string source_path(std::string_view relative);
 std::string read_file(const std::string& path);
 
 }  // namespace entitle::testing
+
+namespace entitle::testing {
+
+// Compares `actual` with tests/data/golden/<name>. On a mismatch (or a missing golden file)
+// writes <name>.actual beside it and fails with the first differing lines; to accept a change,
+// review the .actual file and move it over the golden one.
+void check_golden(const std::string& name, const std::string& actual);
+
+// The Wuhan package, loaded from its files under the relative paths "rules/wuhan-2012/…", so
+// that trace locations in rendered output do not depend on where the checkout lies.
+std::shared_ptr<const RuleSet> wuhan();
+
+}  // namespace entitle::testing
