@@ -61,7 +61,9 @@ ENTITLE_EXPORT bool bind_yaml(const RuleSet& rules, std::string_view text,
                               std::string_view source_name, Facts& facts, Diagnostics& diagnostics);
 ENTITLE_EXPORT bool bind_json(const RuleSet& rules, std::string_view text,
                               std::string_view source_name, Facts& facts, Diagnostics& diagnostics);
-// Chooses by the first non-blank character: '{' is JSON, anything else YAML.
+// Chooses by the first non-blank character: '{' is JSON, anything else YAML. Text starting
+// with '{' that is not JSON is read as a YAML flow mapping; if it is neither, the JSON errors
+// are reported.
 ENTITLE_EXPORT bool bind_household(const RuleSet& rules, std::string_view text,
                                    std::string_view source_name, Facts& facts,
                                    Diagnostics& diagnostics);
