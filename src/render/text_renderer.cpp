@@ -130,6 +130,18 @@ class TraceWriter {
     } else {
       out += fmt::format("= {} = {}", info.text, render::value_text(t.value, info));
     }
+    // A definition whose expression is one simple condition reads best on one line:
+    //   ✓ is_child ≡ role == "child"   (role = child)
+    if (!again && is_definition(compiled.op) && t.first_child != kNoTrace &&
+        is_simple(t.first_child)) {
+      std::uint32_t c = t.first_child;
+      expanded_[c] = 1;
+      out += fmt::format(" ≡ {}", impl_.node_info[result_.trace[c].source].text);
+      std::string operands = operand_values(result_.trace[c]);
+      if (!operands.empty()) out += fmt::format("   ({})", operands);
+      out += '\n';
+      return;
+    }
     std::string operands = operand_values(t);
     if (!operands.empty()) out += fmt::format("   ({})", operands);
     if (t.parameter >= 0) out += fmt::format("   ({} {})", words_.since, t.since.to_string());
@@ -137,9 +149,11 @@ class TraceWriter {
     if (again) return;
     // Children worth a line of their own: logical structure and definitions; the operands of
     // a comparison are already shown inline.
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        compiled.op == OpCode::kIf || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition || is_aggregate(compiled.op)) {
+    bool simple_not = compiled.op == OpCode::kNot && is_simple(t.first_child);
+    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr ||
+        (compiled.op == OpCode::kNot && !simple_not) || compiled.op == OpCode::kIf ||
+        compiled.op == OpCode::kHouseholdDefinition || compiled.op == OpCode::kMemberDefinition ||
+        is_aggregate(compiled.op)) {
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
         bool is_filter =
             is_aggregate(compiled.op) && result_.trace[c].source == impl_.args[compiled.first_arg];
@@ -153,6 +167,22 @@ class TraceWriter {
   }
 
  private:
+  static bool is_definition(OpCode op) {
+    return op == OpCode::kHouseholdDefinition || op == OpCode::kMemberDefinition;
+  }
+
+  // A node shown whole by its own line: no logical structure, definition or aggregation below.
+  bool is_simple(std::uint32_t index) const {
+    OpCode op = impl_.nodes[result_.trace[index].source].op;
+    if (op == OpCode::kNot) {
+      std::uint32_t c = result_.trace[index].first_child;
+      return c != kNoTrace && !is_definition(impl_.nodes[result_.trace[c].source].op) &&
+             is_simple(c);
+    }
+    return op != OpCode::kAnd && op != OpCode::kOr && op != OpCode::kIf && !is_definition(op) &&
+           !is_aggregate(op);
+  }
+
   static bool is_aggregate(OpCode op) {
     return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
            op == OpCode::kMin || op == OpCode::kMax;
@@ -161,11 +191,11 @@ class TraceWriter {
   // "age = 61; elderly_age = 60 since 2012-08-01" for the non-literal operands of a node.
   std::string operand_values(const TraceNode& t) {
     const auto& compiled = impl_.nodes[t.source];
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        is_aggregate(compiled.op) || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition) {
+    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || is_aggregate(compiled.op) ||
+        is_definition(compiled.op)) {
       return {};
     }
+    if (compiled.op == OpCode::kNot && !is_simple(t.first_child)) return {};
     std::string out;
     for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
       const TraceNode& child = result_.trace[c];
