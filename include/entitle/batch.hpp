@@ -27,6 +27,7 @@
 #include "entitle/date.hpp"
 #include "entitle/decimal.hpp"
 #include "entitle/evaluate.hpp"
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/render.hpp"
 #include "entitle/result.hpp"
@@ -52,11 +53,11 @@ struct BatchError {
 };
 
 // Appends the error record line {"line":N,"household":"id"|null,"error":"..."} and a newline.
-void append_error_record(const BatchError& error, std::string& out);
+ENTITLE_EXPORT void append_error_record(const BatchError& error, std::string& out);
 
 // What one working thread does with records. run_batch calls each worker from one thread only,
 // in input order within a chunk of records; output appended to `out` is written in input order.
-class BatchWorker {
+class ENTITLE_EXPORT BatchWorker {
  public:
   virtual ~BatchWorker() = default;
   // Appends the output for one household (possibly nothing).
@@ -108,11 +109,12 @@ struct BatchStats {
 // failed. The threads it starts block asynchronous signals, so that signals reach the calling
 // thread (which reads): a SIGINT handler without SA_RESTART interrupts a blocked read. Throws
 // only std::bad_alloc and std::system_error (no thread could be started).
-BatchStats run_batch(const RuleSet& rules, const BatchReader& read, const BatchWriter& write,
-                     std::span<BatchWorker* const> workers, const BatchOptions& options = {});
+ENTITLE_EXPORT BatchStats run_batch(const RuleSet& rules, const BatchReader& read,
+                                    const BatchWriter& write, std::span<BatchWorker* const> workers,
+                                    const BatchOptions& options = {});
 
 // The number of cores, at least 1: the default number of working threads.
-unsigned default_batch_threads() noexcept;
+ENTITLE_EXPORT unsigned default_batch_threads() noexcept;
 
 // Per-rule figures over the households of a run.
 struct RuleTally {
@@ -124,7 +126,7 @@ struct RuleTally {
   bool overflow = false;           // a sum left the range of Decimal
 };
 
-struct BatchSummary {
+struct ENTITLE_EXPORT BatchSummary {
   std::uint64_t households = 0;        // households evaluated
   std::uint64_t with_entitlement = 0;  // ... with at least one rule granted
   std::vector<RuleTally> rules;        // by rule index
@@ -138,7 +140,7 @@ struct BatchSummary {
 // Evaluates each household and writes its result as one JSON line, byte for byte what
 // `entitle eval --format json` writes for it (with EvalOptions::trace, the trace too, as with
 // --explain); tallies a BatchSummary. No allocation per household in steady state.
-class EvaluateWorker : public BatchWorker {
+class ENTITLE_EXPORT EvaluateWorker : public BatchWorker {
  public:
   EvaluateWorker(std::shared_ptr<const RuleSet> rules, const EvalOptions& options);
   ~EvaluateWorker() override;

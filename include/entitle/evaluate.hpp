@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/result.hpp"
 #include "entitle/ruleset.hpp"
@@ -16,7 +17,7 @@ struct EvalOptions {
 // Holds the scratch space of evaluation (definition caches, parameter values for the date,
 // the trace buffer) so that evaluating many households allocates nothing in steady state.
 // One Evaluator per thread; many Evaluators may share one RuleSet.
-class Evaluator {
+class ENTITLE_EXPORT Evaluator {
  public:
   explicit Evaluator(std::shared_ptr<const RuleSet> rules);
   ~Evaluator();

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/result.hpp"
 #include "entitle/ruleset.hpp"
@@ -20,20 +21,21 @@ struct RenderOptions {
 // distinct outputs; never throws but std::bad_alloc. Whatever depends only on the rule set (rule
 // ids, titles, legal basis, expression texts for traces) is escaped once per rule set, on first
 // use, and copied into each result: no allocation per result unless `out` grows.
-void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
-                 const RenderOptions& options, std::string& out);
+ENTITLE_EXPORT void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
+                                const RenderOptions& options, std::string& out);
 
 // A readable report, in options.lang, ending with a newline.
-std::string render_text(const RuleSet& rules, const Facts& facts, const Result& result,
-                        const RenderOptions& options);
+ENTITLE_EXPORT std::string render_text(const RuleSet& rules, const Facts& facts,
+                                       const Result& result, const RenderOptions& options);
 
 // The explanation of one rule outcome as indented lines (used by the text report and by
 // `entitle test` to show why a case failed).
-std::string render_trace(const RuleSet& rules, const Facts& facts, const Result& result,
-                         const RuleOutcome& outcome, std::string_view lang, int indent);
+ENTITLE_EXPORT std::string render_trace(const RuleSet& rules, const Facts& facts,
+                                        const Result& result, const RuleOutcome& outcome,
+                                        std::string_view lang, int indent);
 
 // "members[1].birth_date" or "living_difficulty".
-std::string missing_path(const RuleSet& rules, const MissingFact& fact);
+ENTITLE_EXPORT std::string missing_path(const RuleSet& rules, const MissingFact& fact);
 
 // A digest of rule set, facts and date: the same decision always has the same id. It is the first
 // 32 hex digits of SHA-256 over the rule set's digest (64 hex digits), the date (YYYY-MM-DD) and
@@ -41,6 +43,6 @@ std::string missing_path(const RuleSet& rules, const MissingFact& fact);
 // 0xFF), each as its ValueKind byte and then: bool, enum index, number units (zigzag) and date
 // days (zigzag) as LEB128 varints; a string as its length (varint) and bytes; nothing for
 // unknown. The encoding is injective, so different facts never share an id by construction.
-std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of);
+ENTITLE_EXPORT std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of);
 
 }  // namespace entitle

@@ -112,7 +112,12 @@ class Run {
       try {
         for (BatchWorker* worker : workers_)
           threads.emplace_back([this, worker] { guarded([&] { work(*worker); }); });
-        threads.emplace_back([this] { guarded([&] { write_units(); }); });
+        threads.emplace_back([this] {
+          guarded([&] { write_units(); });
+          std::lock_guard lock(mutex_);
+          writer_done_ = true;
+          changed_.notify_all();
+        });
       } catch (...) {
         pthread_sigmask(SIG_SETMASK, &old, nullptr);
         finish_reading();
@@ -130,6 +135,14 @@ class Run {
       }
     });
     finish_reading();
+    // Until the last chunk is written, a stop still stops (the caller's thread gets signals).
+    {
+      std::unique_lock lock(mutex_);
+      while (!writer_done_) {
+        if (stop_requested() && !halt_) interrupt_locked();
+        changed_.wait_for(lock, std::chrono::milliseconds(100));
+      }
+    }
     for (auto& t : threads)
       t.join();
     return stats_;
@@ -218,6 +231,7 @@ class Run {
         return -1;
       }
       std::ptrdiff_t n = read_(buffer, size);
+      if (n == 0 && stop_requested()) continue;  // a stop that came with the end of input
       if (n >= 0) return n;
       if (errno == EINTR) continue;
       fail(fmt::format("cannot read the input: {}", std::strerror(errno)), true);
@@ -760,6 +774,7 @@ class Run {
   bool reading_done_ = false;
   bool halt_ = false;
   bool failed_ = false;  // a failure: the writer stops at once
+  bool writer_done_ = false;
   BatchStats stats_;
 
   // Reader's own state.

@@ -3,6 +3,12 @@
 // Undetermined rules name the facts whose absence left them undetermined. Those are found by
 // re-evaluating the rule with the trace on and walking down the unknown nodes only: a fact
 // that was read but did not decide anything (`false and x`) is not reported.
+//
+// A definition is evaluated once per household (or member) whether or not the trace is on, so
+// that tracing never changes a value or the step count. Its trace subtree is recorded once per
+// trace buffer and shared by every use (the trace is a DAG; a definition root is an only child,
+// so sharing it never touches a sibling link). Readers that walk the trace expand a shared
+// subtree once (see collect_missing and the renderers).
 #include "entitle/evaluate.hpp"
 
 #include <algorithm>
@@ -14,7 +20,7 @@ namespace entitle {
 using compile::Node;
 using compile::OpCode;
 
-struct Evaluator::State {
+struct ENTITLE_HIDDEN Evaluator::State {
   explicit State(const RuleSet::Impl& program) : impl(program) {}
 
   const RuleSet::Impl& impl;
@@ -32,9 +38,13 @@ struct Evaluator::State {
   std::vector<std::uint8_t> household_definition_done;
   std::vector<Value> member_definitions;
   std::vector<std::uint8_t> member_definition_done;
+  // Trace root of each evaluated definition in the current trace buffer, or kNoTrace.
+  std::vector<std::uint32_t> household_definition_trace;
+  std::vector<std::uint32_t> member_definition_trace;
+  std::vector<std::uint8_t> visited;  // scratch of collect_missing
 
   // Untraced evaluation remembers repeated subexpressions (Node::memo), per household or per
-  // member in scope.
+  // member in scope, like definitions.
   std::vector<Value> household_memo, member_memo;
   std::vector<std::uint8_t> household_memo_done, member_memo_done;
 
@@ -79,6 +89,7 @@ struct Evaluator::State {
     household_memo.resize(impl.household_memos);
     member_memo_done.assign(std::size_t{impl.member_memos} * f.member_count(), 0);
     member_memo.resize(std::size_t{impl.member_memos} * f.member_count());
+    forget_definition_traces();
   }
 
   // The untraced value of node `index`: leaves are read here, without a call; computed nodes go
@@ -111,37 +122,48 @@ struct Evaluator::State {
     return eval<false>(index, member, nullptr);
   }
 
-  // The untraced value of a member rule's condition for `member`, given what was decided for
-  // all members (Hoisted: the condition's household-level leading conjuncts).
+  // A member rule's condition decided for all members at once where it can be: a condition that
+  // does not depend on the member, or the leading household-level conjuncts of an `and`
+  // (CompiledRule::household_prefix). Reset for each rule.
   struct Hoisted {
     bool ready = false;
-    bool decided = false;  // the conjuncts decided the condition: `value` for every member
-    bool unknown = false;  // ... else whether one of them was unknown
+    bool decided = false;  // `value` is the condition's value for every member
+    bool unknown = false;  // ... else whether one of the leading conjuncts was unknown
     Value value;
   };
+
+  // The untraced value of member rule `rule`'s condition for `member`: the Kleene `and` of
+  // eval_node, its household-level leading conjuncts evaluated once. A step-budget fault is
+  // not shared: a member whose condition met one evaluates it alone, with its own budget.
   Value condition(const compile::CompiledRule& rule, std::int32_t member, Hoisted& h) {
     if (rule.condition == compile::kNoNode) return Value::boolean(true);
+    auto budget = [](const Value& v) {
+      return v.is_error() && v.as_error() == EvalError::kStepBudget;
+    };
     if (!impl.member_dependent[rule.condition]) {
       if (!h.ready) {
         h.value = value(rule.condition, -1);
-        h.ready = h.decided = true;
+        h.ready = h.decided = !budget(h.value);
+        return h.value;
       }
       return h.value;
     }
     if (rule.household_prefix == 0) return value(rule.condition, member);
     const Node& node = impl.nodes[rule.condition];
-    // Kleene `and` as eval_node computes it, its first household_prefix arguments once.
     if (!h.ready) {
-      h.ready = true;
+      Hoisted fresh;
       for (int i = 0; i < rule.household_prefix; ++i) {
         Value a = value(impl.args[node.first_arg + i], -1);
+        if (budget(a)) return value(rule.condition, member);
         if (a.is_error() || a.is_false()) {
-          h.decided = true;
-          h.value = a;
+          fresh.decided = true;
+          fresh.value = a;
           break;
         }
-        h.unknown = h.unknown || a.is_unknown();
+        fresh.unknown = fresh.unknown || a.is_unknown();
       }
+      fresh.ready = true;
+      h = fresh;
     }
     if (h.decided) return h.value;
     bool unknown = h.unknown;
@@ -151,6 +173,12 @@ struct Evaluator::State {
       unknown = unknown || a.is_unknown();
     }
     return unknown ? Value::unknown() : Value::boolean(true);
+  }
+
+  // Called whenever the trace buffer changes: recorded subtrees belong to the old one.
+  void forget_definition_traces() {
+    household_definition_trace.assign(impl.definitions.size(), kNoTrace);
+    member_definition_trace.assign(impl.definitions.size() * facts->member_count(), kNoTrace);
   }
 
   template <bool kTrace>
@@ -178,17 +206,24 @@ struct Evaluator::State {
   Value definition(std::int32_t index, std::int32_t member, std::uint32_t self,
                    std::uint32_t& last) {
     const auto& def = impl.definitions[index];
+    bool household = def.entity == load::Entity::kHousehold;
+    std::size_t slot = household ? index : member * impl.definitions.size() + index;
+    auto& done = household ? household_definition_done : member_definition_done;
+    auto& values = household ? household_definitions : member_definitions;
     if constexpr (kTrace) {
-      // Traced again each time, so that every use explains itself.
-      std::uint32_t child_trace = kNoTrace;
-      Value v = eval<true>(def.root, member, &child_trace);
-      link(self, last, child_trace);
-      return v;
+      auto& roots = household ? household_definition_trace : member_definition_trace;
+      if (roots[slot] == kNoTrace) {
+        std::uint32_t root = kNoTrace;
+        Value v = eval<true>(def.root, household ? -1 : member, &root);
+        roots[slot] = root;
+        if (!done[slot]) {
+          values[slot] = v;
+          done[slot] = 1;
+        }
+      }
+      link(self, last, roots[slot]);
+      return values[slot];
     } else {
-      bool household = def.entity == load::Entity::kHousehold;
-      std::size_t slot = household ? index : member * impl.definitions.size() + index;
-      auto& done = household ? household_definition_done : member_definition_done;
-      auto& values = household ? household_definitions : member_definitions;
       if (!done[slot]) {
         values[slot] = eval<false>(def.root, household ? -1 : member, nullptr);
         done[slot] = 1;
@@ -233,11 +268,17 @@ Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint
                                    : member * std::size_t{impl.member_memos} + node.memo;
       auto& done = household ? household_memo_done : member_memo_done;
       auto& values = household ? household_memo : member_memo;
-      if (done[slot]) return values[slot];
+      if (done[slot]) {
+        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        return values[slot];
+      }
       Value v = ++steps > max_steps ? Value::error(EvalError::kStepBudget)
                                     : eval_node<false>(node, kNoTrace, member);
-      values[slot] = v;
-      done[slot] = 1;
+      // A step-budget fault belongs to the decision that met it, not to later ones.
+      if (!(v.is_error() && v.as_error() == EvalError::kStepBudget)) {
+        values[slot] = v;
+        done[slot] = 1;
+      }
       return v;
     }
   }
@@ -310,6 +351,10 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kSub:
     case OpCode::kMul:
     case OpCode::kDiv:
+    case OpCode::kAge:
+    case OpCode::kYearsBetween:
+    case OpCode::kMonthsBetween:
+    case OpCode::kDaysBetween:
       return arithmetic<kTrace>(node, self, member);
     case OpCode::kEq:
     case OpCode::kNe:
@@ -365,11 +410,6 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       // Keep the trace's child order: condition, then the branch taken.
       return arg(2);
     }
-    case OpCode::kAge:
-    case OpCode::kYearsBetween:
-    case OpCode::kMonthsBetween:
-    case OpCode::kDaysBetween:
-      return arithmetic<kTrace>(node, self, member);
     case OpCode::kAsOf:
       return Value::date(as_of);
     case OpCode::kIsKnown: {
@@ -538,9 +578,12 @@ Value Evaluator::State::aggregate(const Node& node, std::uint32_t self, std::int
 
 namespace {
 
+// `visited` (one flag per trace node) keeps a shared definition subtree from being walked twice.
 void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
-                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin) {
-  if (index == kNoTrace) return;
+                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin,
+                     std::vector<std::uint8_t>& visited) {
+  if (index == kNoTrace || visited[index]) return;
+  visited[index] = 1;
   const TraceNode& t = trace[index];
   if (!t.value.is_unknown()) return;
   const Node& node = impl.nodes[t.source];
@@ -553,7 +596,7 @@ void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& tr
     return;
   }
   for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
-    collect_missing(impl, trace, c, out, begin);
+    collect_missing(impl, trace, c, out, begin, visited);
   }
 }
 
@@ -571,8 +614,8 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   result.clear();
   result.household_id = facts.household_id();
   result.as_of = as_of;
-  s.prepare(facts, as_of);
   s.trace = &result.trace;
+  s.prepare(facts, as_of);
 
   // Evaluates `node` for `member`, traced into the result when asked.
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
@@ -604,6 +647,8 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
     bool any_candidate = false;
     State::Hoisted hoisted;
     auto decide = [&](std::int32_t m) {
+      // The step budget is per rule and recipient: one pathological rule faults alone.
+      s.steps = 0;
       RuleOutcome o;
       o.rule = r;
       o.member = m;
@@ -658,25 +703,33 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         amount(rule.quantity, o.quantity, o.has_quantity);
       }
       if (o.outcome == Outcome::kUndetermined) {
-        // Re-run traced (into scratch space unless tracing already) to find the missing facts.
+        // Re-run traced (into scratch space) to find the missing facts: those of the filter
+        // and condition when they left the rule open, else those of the grant's amounts.
         o.missing_begin = static_cast<std::uint32_t>(result.missing.size());
         auto* saved = s.trace;
         s.scratch_trace.clear();
         s.trace = &s.scratch_trace;
-        std::uint32_t filter_root = kNoTrace, condition_root = kNoTrace;
-        if (info.for_each_member && rule.filter != compile::kNoNode) {
-          s.eval<true>(rule.filter, m, &filter_root);
+        s.forget_definition_traces();
+        s.steps = 0;
+        std::uint32_t roots[4] = {kNoTrace, kNoTrace, kNoTrace, kNoTrace};
+        if (decided.is_unknown()) {
+          if (info.for_each_member && rule.filter != compile::kNoNode) {
+            s.eval<true>(rule.filter, m, &roots[0]);
+          }
+          s.eval<true>(rule.condition, m, &roots[1]);
+        } else {
+          int i = 0;
+          for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
+            if (node != compile::kNoNode) s.eval<true>(node, m, &roots[i]);
+            ++i;
+          }
         }
-        s.eval<true>(rule.condition, m, &condition_root);
-        for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
-          if (node == compile::kNoNode) continue;
-          std::uint32_t amount_root = kNoTrace;
-          s.eval<true>(node, m, &amount_root);
-          collect_missing(impl, s.scratch_trace, amount_root, result.missing, o.missing_begin);
+        s.visited.assign(s.scratch_trace.size(), 0);
+        for (auto root : roots) {
+          collect_missing(impl, s.scratch_trace, root, result.missing, o.missing_begin, s.visited);
         }
-        collect_missing(impl, s.scratch_trace, filter_root, result.missing, o.missing_begin);
-        collect_missing(impl, s.scratch_trace, condition_root, result.missing, o.missing_begin);
         s.trace = saved;
+        s.forget_definition_traces();
         o.missing_end = static_cast<std::uint32_t>(result.missing.size());
       }
       if (o.outcome == Outcome::kGranted && info.kind == GrantKind::kCash && o.has_amount) {

@@ -48,8 +48,11 @@ bool bind_node(const RuleSet& rules, const load::Node& root, std::string_view so
 
 using facts::bind_node;
 
-bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
-               Facts& facts, Diagnostics& diagnostics) {
+namespace {
+
+// Parses a YAML household into `root`; false with F001 diagnostics when it is not YAML we read.
+bool parse_household_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
+                          load::Node& root, Diagnostics& diagnostics) {
   const Limits& limits = rules.limits();
   if (text.size() > limits.max_household_bytes) {
     Diagnostic d;
@@ -62,29 +65,54 @@ bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view sou
   }
   load::SourceFile file{std::string(source_name), std::string(text)};
   std::size_t before = diagnostics.size();
-  load::Node root = load::parse_yaml(file, limits, diagnostics);
-  if (diagnostics.size() != before) {
-    for (std::size_t i = before; i < diagnostics.size(); ++i) {
-      diagnostics[i].code = std::string(codes::kMalformedFacts);
-    }
-    return false;
+  root = load::parse_yaml(file, limits, diagnostics);
+  if (diagnostics.size() == before) return true;
+  for (std::size_t i = before; i < diagnostics.size(); ++i) {
+    diagnostics[i].code = std::string(codes::kMalformedFacts);
   }
+  return false;
+}
+
+facts::JsonBinder& thread_json_binder() {
+  thread_local facts::JsonBinder binder;
+  return binder;
+}
+
+}  // namespace
+
+bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
+               Facts& facts, Diagnostics& diagnostics) {
+  load::Node root;
+  if (!parse_household_yaml(rules, text, source_name, root, diagnostics)) return false;
   return bind_node(rules, root, source_name, facts, diagnostics);
 }
 
 bool bind_json(const RuleSet& rules, std::string_view text, std::string_view source_name,
                Facts& facts, Diagnostics& diagnostics) {
-  thread_local facts::JsonBinder binder;
-  return binder.bind(rules, text, 0, source_name, facts, diagnostics);
+  return thread_json_binder().bind(rules, text, 0, source_name, facts, diagnostics);
 }
 
+// Text that starts with '{' is JSON, or else a YAML flow mapping ({id: h1, members: [...]}):
+// when it is not well-formed JSON it is read as YAML, and only if that fails too are the JSON
+// errors reported (the text looked like JSON). Well-formed JSON is never re-read.
 bool bind_household(const RuleSet& rules, std::string_view text, std::string_view source_name,
                     Facts& facts, Diagnostics& diagnostics) {
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{') {
-    return bind_json(rules, text, source_name, facts, diagnostics);
+  if (first == std::string_view::npos || text[first] != '{') {
+    return bind_yaml(rules, text, source_name, facts, diagnostics);
   }
-  return bind_yaml(rules, text, source_name, facts, diagnostics);
+  facts::JsonBinder& json = thread_json_binder();
+  Diagnostics json_errors;
+  if (json.bind(rules, text, 0, source_name, facts, json_errors)) return true;
+  if (json.malformed()) {
+    load::Node root;
+    Diagnostics yaml_errors;
+    if (parse_household_yaml(rules, text, source_name, root, yaml_errors)) {
+      return bind_node(rules, root, source_name, facts, diagnostics);
+    }
+  }
+  diagnostics.insert(diagnostics.end(), json_errors.begin(), json_errors.end());
+  return false;
 }
 
 }  // namespace entitle

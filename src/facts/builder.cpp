@@ -113,8 +113,8 @@ bool FactsBuilder::household_field(std::string_view key, Position key_at, const 
     unknown_field(key, key_at, -1);
     return true;
   }
-  if (household_seen_[slot]) return false;
-  household_seen_[slot] = 1;
+  if (household_seen_[slot] != kAbsent) return false;
+  household_seen_[slot] = written(value);
   if (slot == 0) {
     std::string_view id;
     if (read_id(value, id, -1)) {
@@ -156,7 +156,6 @@ bool FactsBuilder::begin_member(const InputValue& element) {
   for (std::size_t slot = 0; slot < impl_->member_defaults.size(); ++slot)
     facts_->member_slot(member_, slot) = impl_->member_defaults[slot];
   member_element_ = element_index;
-  member_has_id_ = false;
   member_at_ = element.at;
   std::fill(member_seen_.begin(), member_seen_.end(), 0);
   member_hint_ = 0;
@@ -169,13 +168,19 @@ bool FactsBuilder::member_field(std::string_view key, Position key_at, const Inp
     unknown_field(key, key_at, member_);
     return true;
   }
-  if (member_seen_[slot]) return false;
-  member_seen_[slot] = 1;
+  if (member_seen_[slot] != kAbsent) return false;
+  member_seen_[slot] = written(value);
   if (slot == 0) {
     std::string_view id;
     if (read_id(value, id, member_)) {
       facts_->set_member_id(member_, id);
-      member_has_id_ = true;
+      for (int m = 0; m < member_; ++m) {
+        if (facts_->member_id(m) == id) {
+          error(member_at_, path(member_, "id"), codes::kDuplicateMember,
+                fmt::format("member id '{}' is used twice in this household", id));
+          break;
+        }
+      }
     }
     return true;
   }
@@ -184,27 +189,18 @@ bool FactsBuilder::member_field(std::string_view key, Position key_at, const Inp
 }
 
 void FactsBuilder::end_member() {
-  if (!member_seen_[0]) {
+  if (member_seen_[0] == kAbsent) {
     error(member_at_, path(member_, "id"), codes::kMissingFact,
           "every member needs an 'id' (a string)");
-  } else if (member_has_id_) {
-    std::string_view id = facts_->member_id(member_);
-    for (int m = 0; m < member_; ++m) {
-      if (facts_->member_id(m) == id) {
-        error(member_at_, path(member_, "id"), codes::kDuplicateMember,
-              fmt::format("member id '{}' is used twice in this household", id));
-        break;
-      }
-    }
   }
-  finish_entity(impl_->member_fields, impl_->member_required, member_, member_at_);
+  finish_entity(impl_->member_fields, impl_->member_required, member_seen_, member_, member_at_);
 }
 
 bool FactsBuilder::finish(Position at) {
-  if (!household_seen_[0]) {
+  if (household_seen_[0] == kAbsent) {
     error(at, "id", codes::kMissingFact, "the household needs an 'id' (a string)");
   }
-  finish_entity(impl_->household_fields, impl_->household_required, -1, at);
+  finish_entity(impl_->household_fields, impl_->household_required, household_seen_, -1, at);
   bool ok = true;
   for (std::size_t i = diagnostics_before_; i < diagnostics_->size(); ++i) {
     ok = ok && (*diagnostics_)[i].severity != Severity::kError;
@@ -213,13 +209,14 @@ bool FactsBuilder::finish(Position at) {
   return ok;
 }
 
-// Slots start at their defaults (begin, begin_member); what is left is to check the required.
+// Slots start at their defaults (begin, begin_member); what is left is F004 for required facts
+// that are absent or null (a value that was rejected has its own error already).
 void FactsBuilder::finish_entity(const std::vector<FieldInfo>& fields,
-                                 const std::vector<std::uint32_t>& required, int member,
-                                 Position at) {
+                                 const std::vector<std::uint32_t>& required,
+                                 const std::vector<std::uint8_t>& seen, int member, Position at) {
   for (std::uint32_t slot : required) {
     Value& value = member < 0 ? facts_->household_slot(slot) : facts_->member_slot(member, slot);
-    if (!value.is_unknown()) continue;
+    if (seen[slot] == kValue || !value.is_unknown()) continue;
     const FieldInfo& f = fields[slot];
     error(at, path(member, f.name), codes::kMissingFact,
           fmt::format("required fact '{}' ({}) is missing", f.name, load::fact_type_name(f.type)));

@@ -71,7 +71,13 @@ class FactsBuilder {
   bool read_id(const InputValue& value, std::string_view& id, int member);
   void unknown_field(std::string_view key, load::Position at, int member);
   void finish_entity(const std::vector<compile::FieldInfo>& fields,
-                     const std::vector<std::uint32_t>& required, int member, load::Position at);
+                     const std::vector<std::uint32_t>& required,
+                     const std::vector<std::uint8_t>& seen, int member, load::Position at);
+  // What household_seen_ and member_seen_ hold for each slot.
+  static constexpr std::uint8_t kAbsent = 0, kNull = 1, kValue = 2;
+  static std::uint8_t written(const InputValue& value) {
+    return value.kind == InputValue::Kind::kNull ? kNull : kValue;
+  }
   std::string path(int member, std::string_view key) const;
   static std::string describe(const InputValue& value);
 
@@ -86,7 +92,6 @@ class FactsBuilder {
   int member_ = -1;                  // the member being read (index in facts)
   std::size_t member_element_ = 0;   // ... and its index in the input's members list
   std::size_t member_elements_ = 0;  // elements of members seen so far
-  bool member_has_id_ = false;
   load::Position member_at_;
 };
 

@@ -4,6 +4,8 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "facts/builder.hpp"
@@ -33,6 +35,8 @@ struct JsonBinder::Impl {
   od::parser parser;
   std::vector<char> copy;  // padded copy of a household without readable padding
   JsonProblem problem;
+  bool malformed = false;
+  const Limits* limits = nullptr;
 
   bool fail(simdjson::error_code code) {
     problem.code = code;
@@ -43,19 +47,49 @@ struct JsonBinder::Impl {
     return false;
   }
 
-  // Classifies `v`, reading a scalar's text (strings unescaped, numbers as written).
+  // Classifies `v`, a value `depth` levels down, reading a scalar's text (strings unescaped,
+  // numbers as written). A list or mapping where a scalar belongs is walked through to check it
+  // (grammar, duplicate keys, Limits::max_yaml_depth), since nothing else reads it.
   template <typename V>
-  bool classify(V& v, InputValue& out) {
+  bool classify(V& v, InputValue& out, int depth, bool walk = true) {
+    if (depth > limits->max_yaml_depth) {
+      return fail(fmt::format("nesting deeper than {} levels (limit max_yaml_depth)",
+                              limits->max_yaml_depth));
+    }
     od::json_type type;
     if (auto e = v.type().get(type)) return fail(e);
     out = {};
     switch (type) {
-      case od::json_type::object:
+      case od::json_type::object: {
         out.kind = InputValue::Kind::kMapping;
+        if (!walk) return true;
+        od::object object;
+        if (auto e = v.get_object().get(object)) return fail(e);
+        std::set<std::string, std::less<>> keys;
+        for (auto field : object) {
+          std::string_view key;
+          if (auto e = field.unescaped_key().get(key)) return fail(e);
+          if (!keys.emplace(key).second) return fail(fmt::format("duplicate key '{}'", key));
+          od::value child;
+          if (auto e = field.value().get(child)) return fail(e);
+          InputValue ignored;
+          if (!classify(child, ignored, depth + 1)) return false;
+        }
         return true;
-      case od::json_type::array:
+      }
+      case od::json_type::array: {
         out.kind = InputValue::Kind::kList;
+        if (!walk) return true;
+        od::array array;
+        if (auto e = v.get_array().get(array)) return fail(e);
+        for (auto item : array) {
+          od::value child;
+          if (auto e = item.get(child)) return fail(e);
+          InputValue ignored;
+          if (!classify(child, ignored, depth + 1)) return false;
+        }
         return true;
+      }
       case od::json_type::string: {
         std::string_view s;
         if (auto e = v.get_string().get(s)) return fail(e);
@@ -103,7 +137,9 @@ struct JsonBinder::Impl {
 
   bool member(od::value& element) {
     InputValue value;
-    if (!classify(element, value)) return false;
+    // A member is read field by field; a list in its place is walked to be checked.
+    if (!classify(element, value, 2, false)) return false;
+    if (value.kind == InputValue::Kind::kList && !classify(element, value, 2)) return false;
     if (!builder.begin_member(value)) return true;
     od::object object;
     if (auto e = element.get_object().get(object)) return fail(e);
@@ -113,7 +149,7 @@ struct JsonBinder::Impl {
       od::value v;
       if (auto e = field.value().get(v)) return fail(e);
       InputValue iv;
-      if (!classify(v, iv)) return false;
+      if (!classify(v, iv, 3)) return false;
       if (!builder.member_field(key, {}, iv)) return fail(fmt::format("duplicate key '{}'", key));
     }
     builder.end_member();
@@ -122,7 +158,8 @@ struct JsonBinder::Impl {
 
   bool members(od::value& v) {
     InputValue value;
-    if (!classify(v, value)) return false;
+    if (!classify(v, value, 1, false)) return false;
+    if (value.kind == InputValue::Kind::kMapping && !classify(v, value, 1)) return false;
     if (value.kind != InputValue::Kind::kList) {
       builder.members_not_a_list(value);
       return true;
@@ -158,7 +195,7 @@ struct JsonBinder::Impl {
         continue;
       }
       InputValue value;
-      if (!classify(v, value)) return false;
+      if (!classify(v, value, 1)) return false;
       if (!builder.household_field(key, {}, value)) {
         return fail(fmt::format("duplicate key '{}'", key));
       }
@@ -175,6 +212,10 @@ struct JsonBinder::Impl {
 JsonBinder::JsonBinder() : impl_(std::make_unique<Impl>()) {}
 JsonBinder::~JsonBinder() = default;
 
+bool JsonBinder::malformed() const noexcept {
+  return impl_->malformed;
+}
+
 bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t readable_after,
                       std::string_view source, Facts& facts, Diagnostics& diagnostics) {
   Impl& s = *impl_;
@@ -182,7 +223,10 @@ bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t r
   std::size_t before = diagnostics.size();
   s.builder.begin(rules.impl(), source, facts, diagnostics);
   s.problem = {};
+  s.limits = &limits;
+  s.malformed = false;
   auto malformed = [&](std::string message, const char* at) {
+    s.malformed = true;
     diagnostics.resize(before);  // a reading problem hides whatever binding found before it
     Diagnostic d;
     d.code = std::string(codes::kMalformedFacts);

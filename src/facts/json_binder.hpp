@@ -34,6 +34,10 @@ class JsonBinder {
   bool bind(const RuleSet& rules, std::string_view text, std::size_t readable_after,
             std::string_view source, Facts& facts, Diagnostics& diagnostics);
 
+  // Whether the last bind() failed because the text is not well-formed JSON (rather than
+  // because its facts do not bind).
+  bool malformed() const noexcept;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -418,9 +418,17 @@ struct Writer {
     }
   }
 
+  // A shared definition subtree (see TraceNode) is expanded where it first appears in one
+  // outcome's trace; later uses show the definition's value without children. expanded[i] ==
+  // outcome_number marks node i as written in the current outcome's trace.
+  std::vector<std::uint32_t>& expanded;
+  std::uint32_t outcome_number = 0;
+
   void trace(std::uint32_t index) {
     const auto& impl = rules.impl();
     const TraceNode& t = result.trace[index];
+    bool again = expanded[index] == outcome_number;
+    expanded[index] = outcome_number;
     out += node_head[t.source];
     if (t.member >= 0) {
       out += ",\"member\":"sv;
@@ -435,7 +443,7 @@ struct Writer {
       out += t.since.to_string();
       out += "\"}"sv;
     }
-    if (t.first_child != kNoTrace) {
+    if (t.first_child != kNoTrace && !again) {
       out += ",\"children\":["sv;
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result.trace[c].next_sibling) {
         if (c != t.first_child) out += ',';
@@ -448,6 +456,8 @@ struct Writer {
 
   void outcome_trace(const RuleOutcome& o) {
     if (o.condition_trace == kNoTrace && o.filter_trace == kNoTrace) return;
+    if (expanded.size() < result.trace.size()) expanded.resize(result.trace.size(), 0);
+    ++outcome_number;
     out += ",\"trace\":{"sv;
     if (o.filter_trace != kNoTrace) {
       out += "\"recipient\":"sv;
@@ -470,7 +480,9 @@ void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
   Cursor out(text);
   thread_local std::string ids;
   thread_local std::vector<std::uint32_t> id_ends;
-  Writer w{rules, f.node_head, f.parameters, facts, result, out, ids, id_ends};
+  thread_local std::vector<std::uint32_t> expanded;
+  expanded.assign(options.explain ? result.trace.size() : 0, 0);
+  Writer w{rules, f.node_head, f.parameters, facts, result, out, ids, id_ends, expanded};
   w.quote_member_ids();
   out += "{\"household\":"sv;
   quoted(out, result.household_id);

@@ -101,11 +101,22 @@ bool is_reference(OpCode op) {
 
 class TraceWriter {
  public:
+  // One writer per outcome: a shared definition subtree (see TraceNode) is expanded where it
+  // first appears; later uses show the definition's value only.
   TraceWriter(const RuleSet& rules, const Facts& facts, const Result& result, std::string_view lang)
-      : impl_(rules.impl()), facts_(facts), result_(result), words_(words(lang)) {}
+      : impl_(rules.impl()),
+        facts_(facts),
+        result_(result),
+        words_(words(lang)),
+        expanded_(result.trace.size(), 0) {}
 
+  // Lines for trace node `index` and the children worth showing. A node is labelled with its
+  // member's id when that differs from `parent_member` (kEveryMember: always).
+  static constexpr std::int32_t kEveryMember = -2;
   void node(std::string& out, std::uint32_t index, int indent, std::int32_t parent_member) {
     const TraceNode& t = result_.trace[index];
+    bool again = expanded_[index] != 0;
+    expanded_[index] = 1;
     const auto& info = impl_.node_info[t.source];
     const auto& compiled = impl_.nodes[t.source];
     out.append(static_cast<std::size_t>(indent) * 2, ' ');
@@ -119,28 +130,59 @@ class TraceWriter {
     } else {
       out += fmt::format("= {} = {}", info.text, render::value_text(t.value, info));
     }
+    // A definition whose expression is one simple condition reads best on one line:
+    //   ✓ is_child ≡ role == "child"   (role = child)
+    if (!again && is_definition(compiled.op) && t.first_child != kNoTrace &&
+        is_simple(t.first_child)) {
+      std::uint32_t c = t.first_child;
+      expanded_[c] = 1;
+      out += fmt::format(" ≡ {}", impl_.node_info[result_.trace[c].source].text);
+      std::string operands = operand_values(result_.trace[c]);
+      if (!operands.empty()) out += fmt::format("   ({})", operands);
+      out += '\n';
+      return;
+    }
     std::string operands = operand_values(t);
     if (!operands.empty()) out += fmt::format("   ({})", operands);
-    if (t.parameter >= 0 && boolean) {
-      out += fmt::format("   ({} {})", words_.since, t.since.to_string());
-    }
+    if (t.parameter >= 0) out += fmt::format("   ({} {})", words_.since, t.since.to_string());
     out += '\n';
+    if (again) return;
     // Children worth a line of their own: logical structure and definitions; the operands of
     // a comparison are already shown inline.
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        compiled.op == OpCode::kIf || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition || is_aggregate(compiled.op)) {
+    bool simple_not = compiled.op == OpCode::kNot && is_simple(t.first_child);
+    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr ||
+        (compiled.op == OpCode::kNot && !simple_not) || compiled.op == OpCode::kIf ||
+        compiled.op == OpCode::kHouseholdDefinition || compiled.op == OpCode::kMemberDefinition ||
+        is_aggregate(compiled.op)) {
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-        if (is_aggregate(compiled.op) && result_.trace[c].value.is_false() &&
-            !t.value.is_unknown()) {
-          continue;  // members the filter left out
+        bool is_filter =
+            is_aggregate(compiled.op) && result_.trace[c].source == impl_.args[compiled.first_arg];
+        if (is_filter && result_.trace[c].value.is_false() && !t.value.is_unknown()) {
+          continue;  // a member the filter left out (a false value is shown: it may decide)
         }
-        node(out, c, indent + 1, t.member);
+        // Each member an aggregation looks at is named, the recipient too.
+        node(out, c, indent + 1, is_aggregate(compiled.op) ? kEveryMember : t.member);
       }
     }
   }
 
  private:
+  static bool is_definition(OpCode op) {
+    return op == OpCode::kHouseholdDefinition || op == OpCode::kMemberDefinition;
+  }
+
+  // A node shown whole by its own line: no logical structure, definition or aggregation below.
+  bool is_simple(std::uint32_t index) const {
+    OpCode op = impl_.nodes[result_.trace[index].source].op;
+    if (op == OpCode::kNot) {
+      std::uint32_t c = result_.trace[index].first_child;
+      return c != kNoTrace && !is_definition(impl_.nodes[result_.trace[c].source].op) &&
+             is_simple(c);
+    }
+    return op != OpCode::kAnd && op != OpCode::kOr && op != OpCode::kIf && !is_definition(op) &&
+           !is_aggregate(op);
+  }
+
   static bool is_aggregate(OpCode op) {
     return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
            op == OpCode::kMin || op == OpCode::kMax;
@@ -149,11 +191,11 @@ class TraceWriter {
   // "age = 61; elderly_age = 60 since 2012-08-01" for the non-literal operands of a node.
   std::string operand_values(const TraceNode& t) {
     const auto& compiled = impl_.nodes[t.source];
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        is_aggregate(compiled.op) || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition) {
+    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || is_aggregate(compiled.op) ||
+        is_definition(compiled.op)) {
       return {};
     }
+    if (compiled.op == OpCode::kNot && !is_simple(t.first_child)) return {};
     std::string out;
     for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
       const TraceNode& child = result_.trace[c];
@@ -175,6 +217,7 @@ class TraceWriter {
   const Facts& facts_;
   const Result& result_;
   const Words& words_;
+  std::vector<std::uint8_t> expanded_;
 };
 
 std::string recipient_name(const Facts& facts, std::int32_t member, const Words& w) {

@@ -1,183 +1,322 @@
-// One set of binding rules for every reader of facts: YAML, JSON and CSV bind a household to the
-// same facts and reject it with the same messages (facts/builder.hpp).
-#include <string>
-#include <vector>
+// Household binding from YAML and JSON: typed facts, and every input error naming its field path.
+#include "entitle/facts.hpp"
+
+#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 
-#include "entitle/facts.hpp"
+#include "compile/program.hpp"
 #include "entitle/render.hpp"
-#include "entitle/ruleset.hpp"
-#include "facts/csv_binder.hpp"
-#include "facts/json_binder.hpp"
+#include "support/package.hpp"
 
 namespace entitle {
 namespace {
 
-const std::string kPackage = std::string(ENTITLE_SOURCE_DIR) + "/rules/wuhan-2012";
-const Date kAsOf = *Date::parse("2013-06-01");
+using Lines = std::vector<std::string>;
 
-const RuleSet& wuhan() {
-  static auto loaded = load_ruleset(kPackage);
-  REQUIRE(loaded.rules);
-  return *loaded.rules;
+std::shared_ptr<const RuleSet> rules() {
+  static auto r = testing::load_ok(
+      {{"req.yaml",
+        "schema:\n  member:\n    sex: {type: enum, values: [male, female], required: "
+        "true, description: {zh: 性别, en: sex}}\n"}});
+  return r;
 }
 
-// "path: message [code]" of each diagnostic, positions left out (JSON has none).
-std::vector<std::string> problems(const Diagnostics& diagnostics) {
-  std::vector<std::string> out;
-  for (const auto& d : diagnostics)
-    out.push_back(d.path + ": " + d.message + " [" + d.code + "]");
+// "path CODE" of each diagnostic of binding `text`.
+Lines errors(std::string_view text) {
+  Lines out;
+  for (const auto& d : testing::bind_errors(*rules(), text)) {
+    out.push_back(fmt::format("{} {}", d.path, d.code));
+  }
   return out;
 }
 
-TEST_CASE("binding: YAML, JSON and CSV give the same facts", "[facts]") {
-  const RuleSet& rules = wuhan();
-  std::string yaml =
-      "id: h1\nas_of: 2013-06-01\nliving_difficulty: true\nmembers:\n"
-      "  - {id: a, role: parent, sex: female, birth_date: 1950-02-28, hukou: urban, retired: "
-      "true}\n"
-      "  - {id: b, role: child, sex: male, deceased: true, disability_grade: 2}\n";
-  std::string json =
-      R"({"id":"h1","as_of":"2013-06-01","living_difficulty":true,"members":[)"
-      R"({"id":"a","role":"parent","sex":"female","birth_date":"1950-02-28","hukou":"urban","retired":true},)"
-      R"({"id":"b","role":"child","sex":"male","deceased":true,"disability_grade":2}]})";
-  std::string csv_header =
-      "household_id,as_of,living_difficulty,member_id,role,sex,birth_date,hukou,retired,deceased,"
-      "disability_grade";
-  std::vector<std::string> csv_rows = {
-      "h1,2013-06-01,true,a,parent,female,1950-02-28,urban,true,,",
-      "h1,2013-06-01,true,b,child,male,,,,true,2",
-  };
-
-  Facts from_yaml, from_json, from_csv;
-  Diagnostics diagnostics;
-  REQUIRE(bind_yaml(rules, yaml, "h.yaml", from_yaml, diagnostics));
-  REQUIRE(bind_json(rules, json, "h.json", from_json, diagnostics));
-  facts::CsvLayout layout;
-  REQUIRE(layout.parse(rules, csv_header, diagnostics));
-  std::vector<facts::CsvRow> rows;
-  for (std::size_t i = 0; i < csv_rows.size(); ++i)
-    rows.push_back({csv_rows[i], i + 2});
-  facts::CsvBinder csv;
-  REQUIRE(csv.bind(rules, layout, rows, from_csv, diagnostics));
-  REQUIRE(diagnostics.empty());
-
-  CHECK(from_json.member_count() == 2);
-  CHECK(from_json.as_of() == kAsOf);
-  CHECK(from_csv.as_of() == kAsOf);
-  std::string id = decision_id(rules, from_yaml, kAsOf);
-  CHECK(decision_id(rules, from_json, kAsOf) == id);
-  CHECK(decision_id(rules, from_csv, kAsOf) == id);
-
-  // A change of one fact changes the decision id.
-  Facts changed;
-  std::string other = json;
-  other.replace(other.find("1950-02-28"), 10, "1950-03-01");
-  REQUIRE(bind_json(rules, other, "h.json", changed, diagnostics));
-  CHECK(decision_id(rules, changed, kAsOf) != id);
+std::string message(std::string_view text) {
+  auto d = testing::bind_errors(*rules(), text);
+  REQUIRE(d.size() == 1);
+  return d[0].message;
 }
 
-TEST_CASE("binding: YAML and JSON reject a household with the same messages", "[facts]") {
-  const RuleSet& rules = wuhan();
-  struct Case {
-    const char* yaml;
-    const char* json;
+constexpr const char* kMember = "{id: a, sex: male";  // a member, to be closed with extra facts
+
+TEST_CASE("facts are bound by the schema's types", "[facts]") {
+  Facts facts;
+  testing::bind_ok(*rules(), R"(id: h-1
+as_of: 2013-01-01
+flag: true
+income: "100.50"
+size: 3
+ratio: 0.25
+region: rural
+start: 2012-08-01
+label: 标签
+members:
+  - {id: a, sex: male, role: parent, birth_date: 1950-05-10, pay: 1.005, grade: 4}
+  - {id: b, sex: female, retired: null}
+)",
+                   facts);
+  const auto& impl = rules()->impl();
+  auto h = [&](std::string_view name) { return facts.household(impl.find_household_field(name)); };
+  auto m = [&](std::size_t member, std::string_view name) {
+    return facts.member(member, impl.find_member_field(name));
   };
-  const Case cases[] = {
-      {"id: h\nmembers:\n  - {id: a, role: \"paren\", birth_date: \"1950-02-30\"}\n",
-       R"({"id":"h","members":[{"id":"a","role":"paren","birth_date":"1950-02-30"}]})"},
-      {"id: h\nretired: true\nliving_dificulty: true\n",
-       R"({"id":"h","retired":true,"living_dificulty":true})"},
-      {"id: h\nmembers:\n  - {id: a}\n  - {id: a, living_difficulty: true}\n  - {role: child}\n",
-       R"({"id":"h","members":[{"id":"a"},{"id":"a","living_difficulty":true},{"role":"child"}]})"},
-      {"members: 5\nas_of: \"soon\"\n", R"({"members":5,"as_of":"soon"})"},
-      {"id: h\nmembers:\n  - {id: a, disability_grade: 9}\n  - [1]\n",
-       R"({"id":"h","members":[{"id":"a","disability_grade":9},[1]]})"},
-  };
-  for (const auto& c : cases) {
-    Facts facts;
-    Diagnostics from_yaml, from_json;
-    CHECK_FALSE(bind_yaml(rules, c.yaml, "h.yaml", facts, from_yaml));
-    CHECK_FALSE(bind_json(rules, c.json, "h.json", facts, from_json));
-    INFO(c.json);
-    CHECK(problems(from_yaml) == problems(from_json));
-    CHECK_FALSE(from_json.empty());
+  CHECK(facts.household_id() == "h-1");
+  CHECK(facts.as_of() == Date::parse("2013-01-01"));
+  CHECK(h("id").as_string() == "h-1");
+  CHECK(h("flag").is_true());
+  CHECK(h("other_flag").is_unknown());  // absent, no default
+  CHECK(h("income").as_number() == *Decimal::parse("100.5"));
+  CHECK(h("size").as_number() == *Decimal::parse("3"));
+  CHECK(h("ratio").as_number() == *Decimal::parse("0.25"));
+  CHECK(h("region").as_enum() == 1);
+  CHECK(h("start").as_date() == *Date::parse("2012-08-01"));
+  CHECK(h("label").as_string() == "标签");
+  REQUIRE(facts.member_count() == 2);
+  CHECK(facts.member_id(1) == "b");
+  CHECK(m(0, "id").as_string() == "a");
+  CHECK(m(0, "pay").as_number() == *Decimal::parse("1.005"));  // exact, not 1.00499…
+  CHECK(m(0, "grade").as_number() == *Decimal::parse("4"));
+  CHECK(m(1, "disabled").is_false());  // default
+  CHECK(m(1, "grade").as_number() == Decimal());
+  CHECK(m(1, "retired").is_unknown());  // null: unknown, like absent
+}
+
+TEST_CASE("wrong types name the field path and what was expected", "[facts][errors]") {
+  CHECK(errors("{id: h, size: four}") == Lines{"size F003"});
+  CHECK(message("{id: h, size: four}") == "expected a whole number, found 'four'");
+  CHECK(errors("{id: h, size: 2.5}") == Lines{"size F003"});
+  CHECK(errors("{id: h, flag: \"true\"}") == Lines{"flag F003"});
+  CHECK(errors("{id: h, start: 5}") == Lines{"start F003"});
+  CHECK(errors("{id: h, label: [a]}") == Lines{"label F003"});
+  CHECK(errors("{id: h, income: {a: 1}}") == Lines{"income F003"});
+  CHECK(errors(fmt::format("{{id: h, members: [{}, grade: x}}]}}", kMember)) ==
+        Lines{"members[0].grade F003"});
+  CHECK(errors("{id: h, members: {a: 1}}") == Lines{"members F003"});
+  CHECK(errors("{id: h, members: [x]}") == Lines{"members[0] F003"});
+  CHECK(errors("[1, 2]") == Lines{" F001"});
+}
+
+TEST_CASE("YAML 1.1 readings are not accepted for facts", "[facts][errors][hazard]") {
+  for (std::string_view bad :
+       {"flag: yes", "flag: on", "flag: y", "flag: True", "size: 0x1F", "size: 1e3", "size: 0o17",
+        "ratio: .inf", "ratio: .nan", "income: .inf", "income: 1e3", "income: 1_000",
+        "start: 2024-01-05x", "start: 2024-1-5", "start: 20240105", "as_of: 2024-01-05x",
+        "as_of: 1950-02-30"}) {
+    INFO(bad);
+    auto d = testing::bind_errors(*rules(), fmt::format("id: h\n{}\n", bad));
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].code == "F003");
+    CHECK(d[0].path == bad.substr(0, bad.find(':')));
+    CHECK(d[0].line == 2);
   }
 }
 
-TEST_CASE("binding: JSON read on demand is strict", "[facts]") {
-  const RuleSet& rules = wuhan();
-  auto message = [&](std::string_view text) {
-    Facts facts;
-    Diagnostics diagnostics;
-    CHECK_FALSE(bind_json(rules, text, "h.json", facts, diagnostics));
-    REQUIRE(diagnostics.size() == 1);
-    return diagnostics[0].message;
-  };
-  CHECK(message(R"({"id":"h","id":"g"})") == "malformed JSON: duplicate key 'id'");
-  CHECK(message(R"({"id":"h","members":[{"id":"a","sex":"male","sex":"male"}]})") ==
-        "malformed JSON: duplicate key 'sex'");
-  CHECK(message(R"({"id":"h","members":[],"members":[]})") ==
-        "malformed JSON: duplicate key 'members'");
-  CHECK(message(R"({"id":"h","members":[{"id":"a","disability_grade":01}]})") ==
-        "malformed JSON: malformed number '01'");
-  CHECK(message("{\"id\":\"h\xff\"}") == "malformed JSON: invalid UTF-8");
-  CHECK(message(R"({"id":"h"} {})").rfind("malformed JSON: ", 0) == 0);
-  CHECK(message(R"([{"id":"h"}])").rfind("malformed JSON: ", 0) == 0);
+TEST_CASE("enum values outside the list, impossible dates", "[facts][errors]") {
+  CHECK(errors("{id: h, region: town}") == Lines{"region F003"});
+  CHECK(message("{id: h, region: town}") == "expected one of: urban, rural, found 'town'");
+  CHECK(errors(fmt::format("{{id: h, members: [{}, birth_date: 1950-02-30}}]}}", kMember)) ==
+        Lines{"members[0].birth_date F003"});
+  CHECK(errors(fmt::format("{{id: h, members: [{}}}, {}, birth_date: 2023-02-29}}]}}", kMember,
+                           "{id: b, sex: female")) == Lines{"members[1].birth_date F003"});
+  CHECK(errors(fmt::format("{{id: h, members: [{}, role: uncle}}]}}", kMember)) ==
+        Lines{"members[0].role F003"});
+}
 
-  // A JSON binder reads in place when the bytes after the text may be read, whatever they hold.
-  facts::JsonBinder binder;
-  std::string buffer = R"({"id":"h","as_of":"2013-06-01"})";
-  std::size_t length = buffer.size();
-  buffer += std::string(facts::kJsonPadding, '{');
+TEST_CASE("duplicate member ids, missing ids", "[facts][errors]") {
+  CHECK(errors("{id: h, members: [{id: a, sex: male}, {id: a, sex: male}]}") ==
+        Lines{"members[1].id F005"});
+  CHECK(errors("{id: h, members: [{sex: male}]}") == Lines{"members[0].id F004"});
+  CHECK(errors("{members: []}") == Lines{"id F004"});
+  CHECK(errors("{id: \"\"}") == Lines{"id F003"});
+}
+
+TEST_CASE("unknown fields, with did-you-mean and the other entity's hint", "[facts][errors]") {
+  CHECK(errors("{id: h, flagg: true}") == Lines{"flagg F002"});
+  CHECK(message("{id: h, flagg: true}") == "unknown household fact 'flagg'; did you mean 'flag'?");
+  CHECK(message(fmt::format("{{id: h, members: [{}, retird: true}}]}}", kMember)) ==
+        "unknown member fact 'retird'; did you mean 'retired'?");
+  CHECK(message("{id: h, retired: true}") ==
+        "unknown household fact 'retired'; it is a member fact: put it under members");
+  CHECK(message(fmt::format("{{id: h, members: [{}, flag: true}}]}}", kMember)) ==
+        "unknown member fact 'flag'; it is a household fact: put it at the top level");
+}
+
+TEST_CASE("missing required facts, and a bad required fact is reported once", "[facts][errors]") {
+  CHECK(errors("{id: h, members: [{id: a}]}") == Lines{"members[0].sex F004"});
+  CHECK(message("{id: h, members: [{id: a}]}") == "required fact 'sex' (enum) is missing");
+  CHECK(errors("{id: h, members: [{id: a, sex: null}]}") == Lines{"members[0].sex F004"});
+  // A value of the wrong type is one error, not also "missing".
+  CHECK(errors("{id: h, members: [{id: a, sex: maybe}]}") == Lines{"members[0].sex F003"});
+}
+
+TEST_CASE("values outside min/max", "[facts][errors]") {
+  CHECK(errors(fmt::format("{{id: h, members: [{}, grade: 5}}]}}", kMember)) ==
+        Lines{"members[0].grade F003"});
+  CHECK(message(fmt::format("{{id: h, members: [{}, grade: 5}}]}}", kMember)) ==
+        "5 is out of range: expected a value from 0 to 4");
+  CHECK(errors("{id: h, size: -1}") == Lines{"size F003"});
+  CHECK(errors("{id: h, size: 21}") == Lines{"size F003"});
   Facts facts;
-  Diagnostics diagnostics;
-  CHECK(binder.bind(rules, std::string_view(buffer.data(), length), facts::kJsonPadding, "h", facts,
-                    diagnostics));
+  testing::bind_ok(*rules(), "{id: h, size: 20}", facts);
+  testing::bind_ok(*rules(), "{id: h, size: 0}", facts);
+}
+
+TEST_CASE("every error of a household is reported at once, with its line", "[facts][errors]") {
+  auto d = testing::bind_errors(*rules(), R"(id: h
+size: x
+region: town
+members:
+  - {id: a, sex: male, grade: 9}
+  - {id: a, sex: male, birth_date: 1950-02-30}
+)");
+  Lines where;
+  for (const auto& x : d)
+    where.push_back(fmt::format("{}:{} {}", x.line, x.column, x.path));
+  CHECK(where == Lines{"2:7 size", "3:9 region", "5:31 members[0].grade", "6:5 members[1].id",
+                       "6:36 members[1].birth_date"});
+}
+
+TEST_CASE("household YAML hazards: aliases, merge keys, duplicates, depth, UTF-8",
+          "[facts][errors][hazard]") {
+  for (std::string_view bad :
+       {"id: &x h\nlabel: *x\n", "id: h\n<<: {flag: true}\n", "id: h\nid: g\n", "id: h\nx: \xff\n",
+        "id: h\nlabel: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
+        "id: h\n---\nid: g\n", ","}) {
+    INFO(bad);
+    auto d = testing::bind_errors(*rules(), bad);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].code == "F001");
+  }
+}
+
+TEST_CASE("too many members is F006", "[facts][errors][limits]") {
+  std::string text = "id: h\nmembers:\n";
+  for (int i = 0; i < 257; ++i)
+    text += fmt::format("  - {{id: m{}, sex: male}}\n", i);
+  CHECK(errors(text) == Lines{"members F006"});
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+constexpr std::string_view kYaml = R"(id: h-1
+as_of: 2013-01-01
+flag: true
+other_flag: false
+income: "100.50"
+size: 3
+ratio: 0.25
+region: rural
+start: 2012-08-01
+label: "a \"quoted\" 标签"
+members:
+  - {id: a, sex: male, role: parent, birth_date: 1950-05-10, pay: 1.005, grade: 4, retired: null}
+  - {id: b, sex: female, score: "-2.5"}
+)";
+
+constexpr std::string_view kJson = R"({
+  "id": "h-1", "as_of": "2013-01-01", "flag": true, "other_flag": false, "income": "100.50",
+  "size": 3, "ratio": 0.25, "region": "rural", "start": "2012-08-01",
+  "label": "a \"quoted\" \u6807\u7b7e",
+  "members": [
+    {"id": "a", "sex": "male", "role": "parent", "birth_date": "1950-05-10", "pay": 1.005,
+     "grade": 4, "retired": null},
+    {"id": "b", "sex": "female", "score": "-2.5"}
+  ]
+}  )";
+
+TEST_CASE("JSON and YAML households give identical facts and results", "[facts][json]") {
+  Facts from_yaml, from_json;
+  testing::bind_ok(*rules(), kYaml, from_yaml);
+  Diagnostics d;
+  REQUIRE(bind_json(*rules(), kJson, "h.json", from_json, d));
+  REQUIRE(d.empty());
+  Date date = *Date::parse("2013-01-01");
+  CHECK(decision_id(*rules(), from_yaml, date) == decision_id(*rules(), from_json, date));
+  Evaluator a(rules()), b(rules());
+  std::string ya, js;
+  render_json(*rules(), from_yaml, a.evaluate(from_yaml, date), {}, ya);
+  render_json(*rules(), from_json, b.evaluate(from_json, date), {}, js);
+  CHECK(ya == js);
+  // bind_household picks JSON by the first character.
+  Facts picked;
+  REQUIRE(bind_household(*rules(), kJson, "h", picked, d));
+  CHECK(decision_id(*rules(), picked, date) == decision_id(*rules(), from_json, date));
+}
+
+Lines json_errors(std::string_view text) {
+  Facts facts;
+  Diagnostics d;
+  CHECK_FALSE(bind_json(*rules(), text, "h.json", facts, d));
+  Lines out;
+  for (const auto& x : d)
+    out.push_back(fmt::format("{} {}", x.path, x.code));
+  return out;
+}
+
+TEST_CASE("JSON type errors name the path like YAML's", "[facts][json][errors]") {
+  CHECK(json_errors(R"({"id": "h", "flag": "true"})") == Lines{"flag F003"});
+  CHECK(json_errors(R"({"id": "h", "size": "3"})") == Lines{"size F003"});
+  CHECK(json_errors(R"({"id": "h", "size": 3.0})") == Lines{"size F003"});
+  CHECK(json_errors(R"({"id": "h", "income": 1e3})") == Lines{"income F003"});
+  CHECK(json_errors(R"({"id": "h", "start": 20120801})") == Lines{"start F003"});
+  CHECK(json_errors(R"({"id": "h", "region": true})") == Lines{"region F003"});
+  CHECK(json_errors(R"({"id": "h", "label": 5})") == Lines{"label F003"});
+  CHECK(json_errors(R"({"id": "h", "members": [{"id": "a", "sex": "male", "grade": [1, [2]]}]})") ==
+        Lines{"members[0].grade F003"});
+  CHECK(json_errors(R"({"id": "h", "members": [{"id": "a", "sex": "male", "x": {"y": [{}]}}]})") ==
+        Lines{"members[0].x F002"});
+  CHECK(json_errors(R"({"id": "h", "members": [[{"id": "a"}]]})") == Lines{"members[0] F003"});
+}
+
+TEST_CASE("malformed JSON is F001: trailing text, duplicates, depth, UTF-8", "[facts][json]") {
+  for (std::string_view bad :
+       {R"({"id": "h"} x)", R"({"id": "h"}{"id": "g"})", R"({"id": "h"},)", R"({"id": "h"]")",
+        R"({"id": "h", "id": "g"})", R"({"id": "h", "members": [{"id": "a",}]})",
+        R"({"id": "h" "flag": true})", R"({"id": "h", "size": 01})", R"({"id": "h", "size": -})",
+        R"({"id": "h", "flag": tru})", R"({"id": "h", "flag": nul})", "{\"id\": \"h\xff\"}",
+        R"({"id": "h", "members": [)", R"({"id": 'h'})", R"([{"id": "h"}])", R"("h")", ""}) {
+    INFO(bad);
+    auto e = json_errors(bad);
+    REQUIRE(e.size() == 1);
+    CHECK(e[0] == " F001");
+  }
+  std::string deep =
+      R"({"id": "h", "label": )" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  CHECK(json_errors(deep) == Lines{" F001"});
+}
+
+TEST_CASE("a YAML flow mapping that starts with '{' is read as YAML", "[facts][json]") {
+  // Not JSON (unquoted keys), so bind_household falls back to YAML.
+  Facts facts;
+  Diagnostics d;
+  REQUIRE(bind_household(*rules(), "{id: h, flag: true, members: [{id: a, sex: male}]}", "h", facts,
+                         d));
+  CHECK(d.empty());
   CHECK(facts.household_id() == "h");
+  CHECK(facts.member_count() == 1);
+  // Broken JSON that is not YAML either reports the JSON error.
+  d.clear();
+  CHECK_FALSE(bind_household(*rules(), R"({"id": "h",, })", "h", facts, d));
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "F001");
+  CHECK(d[0].message.find("JSON") != std::string::npos);
+  // Valid JSON with a binding error is not retried as YAML.
+  d.clear();
+  CHECK_FALSE(bind_household(*rules(), R"({"id": "h", "size": "x"})", "h", facts, d));
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].path == "size");
 }
 
-TEST_CASE("binding: a failed household keeps the id it had", "[facts]") {
-  const RuleSet& rules = wuhan();
+TEST_CASE("Facts are reusable: binding again forgets the previous household", "[facts]") {
   Facts facts;
-  Diagnostics diagnostics;
-  CHECK_FALSE(
-      bind_json(rules, R"({"id":"h7","members":[{"id":"a","sex":"x"}]})", "h", facts, diagnostics));
-  CHECK(facts.household_id() == "h7");
-}
-
-TEST_CASE("CSV: rows, cells and headers", "[facts][csv]") {
-  std::vector<std::string_view> cells;
-  std::string scratch, error;
-  REQUIRE(facts::split_csv_row(R"(a,"b,c","d""e",,"")", cells, scratch, error));
-  REQUIRE(cells.size() == 5);
-  CHECK(cells[0] == "a");
-  CHECK(cells[1] == "b,c");
-  CHECK(cells[2] == "d\"e");
-  CHECK(cells[3].empty());
-  CHECK(cells[4].empty());
-  CHECK_FALSE(facts::split_csv_row(R"(a,"b"c)", cells, scratch, error));
-  CHECK_FALSE(facts::split_csv_row(R"(a,b"c)", cells, scratch, error));
-  CHECK_FALSE(facts::split_csv_row(R"(a,"b)", cells, scratch, error));
-
-  std::string text = "a,\"x\ny\",c\r\nnext\n";
-  std::uint64_t breaks = 0;
-  const char* end = facts::csv_row_end(text.data(), text.data() + text.size(), breaks);
-  REQUIRE(end);
-  CHECK(breaks == 2);
-  CHECK(facts::csv_row_text(text.data(), end) == "a,\"x\ny\",c");
-  CHECK(facts::csv_row_end(text.data(), text.data() + 5, breaks) == nullptr);
-
-  const RuleSet& rules = wuhan();
-  facts::CsvLayout layout;
-  Diagnostics diagnostics;
-  CHECK(layout.parse(rules, "\xEF\xBB\xBFhousehold_id,member_id,sex", diagnostics));
-  CHECK_FALSE(layout.parse(rules, "id,role", diagnostics));
-  REQUIRE(diagnostics.size() == 3);
-  CHECK(diagnostics[0].message == "unknown column 'id'; write household_id or member_id");
-  CHECK(diagnostics[1].message == "the CSV header needs a household_id column");
-  CHECK(diagnostics[2].message == "member facts need a member_id column");
+  testing::bind_ok(*rules(), kYaml, facts);
+  testing::bind_ok(*rules(), "{id: g, members: [{id: z, sex: female}]}", facts);
+  CHECK(facts.household_id() == "g");
+  CHECK(facts.as_of() == std::nullopt);
+  REQUIRE(facts.member_count() == 1);
+  CHECK(facts.member_id(0) == "z");
+  CHECK(facts.household(rules()->impl().find_household_field("flag")).is_unknown());
 }
 
 }  // namespace
