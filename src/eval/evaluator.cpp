@@ -180,6 +180,15 @@ struct ENTITLE_HIDDEN Evaluator::State {
     household_definition_trace.assign(impl.definitions.size(), kNoTrace);
     member_definition_trace.assign(impl.definitions.size() * facts->member_count(), kNoTrace);
   }
+  // Called when the trace is cut back to `size` nodes: subtrees recorded past it are gone, and
+  // their places will be reused.
+  void forget_definition_traces_from(std::uint32_t size) {
+    for (auto* roots : {&household_definition_trace, &member_definition_trace}) {
+      for (auto& root : *roots) {
+        if (root != kNoTrace && root >= size) root = kNoTrace;
+      }
+    }
+  }
 
   template <bool kTrace>
   Value eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index);
@@ -659,6 +668,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         if (filter.is_false()) {
           // Not a recipient: nothing to explain for this member.
           result.trace.resize(trace_size);
+          s.forget_definition_traces_from(static_cast<std::uint32_t>(trace_size));
           return;
         }
       }
