@@ -263,12 +263,18 @@ class Run {
     u->size = cut;
   }
 
+  // Puts the carry at the start of (empty) `u`.
+  void take_carry(Unit* u) {
+    char* at = u->reserve(carry_.size());
+    if (!carry_.empty()) std::memcpy(at, carry_.data(), carry_.size());
+    u->size = carry_.size();
+    carry_.clear();
+  }
+
   Unit* start_unit(std::uint64_t line) {
     Unit* u = acquire(line);
     if (!u) return nullptr;
-    std::memcpy(u->reserve(carry_.size()), carry_.data(), carry_.size());
-    u->size = carry_.size();
-    carry_.clear();
+    take_carry(u);
     return u;
   }
 
@@ -544,9 +550,7 @@ class Run {
     Rows rows;
     std::string id;
     for (;;) {
-      std::memcpy(u->reserve(carry_.size()), carry_.data(), carry_.size());
-      u->size = carry_.size();
-      carry_.clear();
+      take_carry(u);
       if (!fill(u, u->size + kReadBlock)) return false;
       std::string_view data = u->data();
       scan_rows(data, eof_, rows);

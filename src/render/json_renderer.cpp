@@ -173,6 +173,7 @@ class DigestWriter {
     varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
   }
   void bytes(std::string_view text) {
+    if (text.empty()) return;
     if (text.size() > sizeof buffer_ - used_) flush();
     if (text.size() > sizeof buffer_) {
       hash_.update(text);
