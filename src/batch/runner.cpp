@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -244,15 +245,16 @@ class Run {
   // Returns false when stopped or failed.
   bool fill(Unit* u, std::size_t target) {
     while (u->size < target && !eof_) {
-      char* at = u->reserve(kReadBlock);
-      std::ptrdiff_t n = read_some(at, kReadBlock);
+      std::size_t want = std::min(kReadBlock, target - u->size);
+      char* at = u->reserve(want);
+      std::ptrdiff_t n = read_some(at, want);
       if (n < 0) return false;
       if (n == 0) {
         eof_ = true;
         break;
       }
       u->size += static_cast<std::size_t>(n);
-      if (static_cast<std::size_t>(n) < kReadBlock) break;
+      if (static_cast<std::size_t>(n) < want) break;
     }
     return true;
   }
@@ -278,6 +280,19 @@ class Run {
     return u;
   }
 
+  // Input bytes for the next unit: BatchOptions::chunk_bytes, less when results are much larger
+  // than records (a traced result is a few hundred times its record), so that a unit's output
+  // stays about kUnitOutput and memory stays small as well as flat. Until the ratio is known,
+  // units start small.
+  std::size_t chunk_target() const {
+    constexpr std::uint64_t kUnitOutput = std::uint64_t{1} << 20, kSmallest = 4096;
+    std::uint64_t in = written_in_.load(std::memory_order_relaxed);
+    std::uint64_t out = written_out_.load(std::memory_order_relaxed);
+    std::uint64_t target = in < kSmallest ? kSmallest : kUnitOutput * in / (out + 1);
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(
+        target, std::min<std::uint64_t>(kSmallest, options_.chunk_bytes), options_.chunk_bytes));
+  }
+
   static std::uint64_t count_lines(const char* begin, std::size_t size) {
     return static_cast<std::uint64_t>(std::count(begin, begin + size, '\n'));
   }
@@ -290,7 +305,7 @@ class Run {
       if (eof_ && carry_.empty()) return;
       Unit* u = start_unit(line);
       if (!u) return;
-      std::size_t target = options_.chunk_bytes;
+      std::size_t target = chunk_target();
       std::size_t cut = 0;
       for (;;) {
         if (!fill(u, target)) {
@@ -452,7 +467,7 @@ class Run {
       u->input_bytes += read_bytes_before_;
       read_bytes_before_ = 0;
       enum class Cut { kRows, kLongRow, kLargeHousehold } kind = Cut::kRows;
-      std::size_t target = options_.chunk_bytes;
+      std::size_t target = chunk_target();
       std::size_t cut = 0;
       for (;;) {
         if (!fill(u, target)) {
@@ -747,6 +762,8 @@ class Run {
         stats_.records += u->records;
         stats_.errors += u->errors;
         stats_.input_bytes += u->input_bytes;
+        written_in_.fetch_add(u->input_bytes, std::memory_order_relaxed);
+        written_out_.fetch_add(u->output.size(), std::memory_order_relaxed);
         progress = {stats_.records, stats_.errors, stats_.input_bytes};
         // Keep the buffers of a typical chunk, not those of the largest ever seen.
         if (u->output.capacity() > (std::size_t{16} << 20)) std::string().swap(u->output);
@@ -779,6 +796,7 @@ class Run {
   bool halt_ = false;
   bool failed_ = false;  // a failure: the writer stops at once
   bool writer_done_ = false;
+  std::atomic<std::uint64_t> written_in_{0}, written_out_{0};  // for chunk_target()
   BatchStats stats_;
 
   // Reader's own state.
