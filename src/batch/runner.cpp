@@ -490,15 +490,20 @@ class Run {
           if (cut > 0) break;
         }
         if (data.size() > limit) {
-          // The complete rows are all one household: too large, or followed by a long row.
+          // The complete rows, if any, are all one household's; the rest is one row, not
+          // complete. Whose that row is says whether the household is too large.
+          std::string_view tail_id;
+          bool tail_known = n > 0 && facts::CsvBinder::household_id(layout_, data.substr(rows.end),
+                                                                    id_scratch_, tail_id, true);
           if (n == 0) {
             kind = Cut::kLongRow;
-          } else if (rows.end > limit) {
+          } else if (rows.end > limit ||
+                     (tail_known && row_id(data, rows, 0, id) && id == tail_id)) {
             kind = Cut::kLargeHousehold;
-          } else {
-            cut = rows.end;
+          } else if (tail_known || data.size() - rows.end > limit) {
+            cut = rows.end;  // the household is complete; a long row may follow
           }
-          break;
+          if (kind != Cut::kRows || cut > 0) break;
         }
         target = data.size() + options_.chunk_bytes;
       }
