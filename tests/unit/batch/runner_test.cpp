@@ -187,15 +187,20 @@ TEST_CASE("run_batch: CSV households across chunks, and oversized ones", "[batch
       cat(header, rename(row, "a", "x"), rename(row, "big", "1"), rename(row, "big", "2"),
           rename(row, "big", "3"), rename(row, "big", "4"), rename(row, "c", "y"));
   options.chunk_bytes = 100;
-  Output got = run(small, input, options);
-  auto lines = split_lines(got.text);
-  REQUIRE(lines.size() == 3);
-  CHECK(lines[0].find(R"("household":"a")") != std::string::npos);
-  CHECK(
-      lines[1] ==
-      R"({"line":3,"household":"big","error":"the record is longer than the limit of 400 bytes (max_household_bytes) [F006]"})");
-  CHECK(lines[2].find(R"("household":"c")") != std::string::npos);
-  CHECK(got.stats.input_bytes == input.size());
+  Output got;
+  std::vector<std::string> lines;
+  for (std::size_t read_size : {std::size_t{7}, std::size_t{150}, std::size_t{1} << 20}) {
+    INFO("reads of " << read_size);
+    got = run(small, input, options, 2, read_size);
+    lines = split_lines(got.text);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].find(R"("household":"a")") != std::string::npos);
+    CHECK(
+        lines[1] ==
+        R"({"line":3,"household":"big","error":"the record is longer than the limit of 400 bytes (max_household_bytes) [F006]"})");
+    CHECK(lines[2].find(R"("household":"c")") != std::string::npos);
+    CHECK(got.stats.input_bytes == input.size());
+  }
 
   // A single row longer than the limit, with a quoted line break in it.
   std::string long_row =
