@@ -283,7 +283,16 @@ def test_exit_statuses():
     check(status == 0 and out == b"", "an empty input is an empty output")
 
 
-for test in [test_order_and_threads, test_error_records, test_csv_equals_jsonl, test_csv_errors,
+def test_generator_is_deterministic():
+    once, again = generate(300, seed=21), generate(300, seed=21)
+    check(once == again, "the same seed gives the same population")
+    check(once != generate(300, seed=22), "another seed gives another population")
+    check(generate(100, seed=21) + generate(200, seed=21, first=100) == once,
+          "shards generated with --first concatenate to the whole population")
+    check(generate(50, "csv", seed=21) == generate(50, "csv", seed=21), "CSV is deterministic too")
+
+
+for test in [test_generator_is_deterministic, test_order_and_threads, test_error_records, test_csv_equals_jsonl, test_csv_errors,
              test_batch_equals_eval, test_shards_concatenate, test_atomic_output,
              test_progress_on_terminal, test_exit_statuses]:
     test()
