@@ -33,5 +33,6 @@ CLI::Validator date_validator();
 using Runner = std::function<int()>;
 void add_eval_command(CLI::App& app, Runner& run);
 void add_test_command(CLI::App& app, Runner& run);
+void add_lint_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

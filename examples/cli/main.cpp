@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   Runner run;
   add_eval_command(app, run);
   add_test_command(app, run);
+  add_lint_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
