@@ -34,5 +34,6 @@ using Runner = std::function<int()>;
 void add_eval_command(CLI::App& app, Runner& run);
 void add_test_command(CLI::App& app, Runner& run);
 void add_lint_command(CLI::App& app, Runner& run);
+void add_schema_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli
