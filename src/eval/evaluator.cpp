@@ -6,6 +6,7 @@
 #include "entitle/evaluate.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "compile/program.hpp"
 
@@ -23,6 +24,7 @@ struct Evaluator::State {
   AgeConvention convention;
   std::uint64_t steps = 0;
   std::uint64_t max_steps = 0;
+  bool trace_all = false;  // EvalOptions::trace_all_conditions
 
   std::optional<Date> parameters_date;
   std::vector<Value> parameter_values;
@@ -189,17 +191,22 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kAnd:
     case OpCode::kOr: {
       // Kleene: the deciding value (false for and, true for or) wins over unknown.
+      // With trace_all_conditions the operands after the deciding one are evaluated for the
+      // trace only; the value is the same as without.
       bool deciding = node.op == OpCode::kOr;
       bool unknown = false;
+      std::optional<Value> decided;
       for (int i = 0; i < node.argc; ++i) {
         Value a = arg(i);
-        if (a.is_error()) return a;
-        if (a.is_unknown()) {
+        if (decided) continue;
+        if (a.is_error() || (!a.is_unknown() && a.as_bool() == deciding)) {
+          decided = a;
+          if (!(kTrace && trace_all)) return a;
+        } else if (a.is_unknown()) {
           unknown = true;
-        } else if (a.as_bool() == deciding) {
-          return a;
         }
       }
+      if (decided) return *decided;
       return unknown ? Value::unknown() : Value::boolean(!deciding);
     }
     case OpCode::kNegate: {
@@ -419,6 +426,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   result.household_id = facts.household_id();
   result.as_of = as_of;
   s.prepare(facts, as_of);
+  s.trace_all = options.trace && options.trace_all_conditions;
   s.trace = &result.trace;
 
   // Evaluates `node` for `member`, traced into the result when asked.
@@ -507,6 +515,8 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         auto* saved = s.trace;
         s.scratch_trace.clear();
         s.trace = &s.scratch_trace;
+        bool trace_all = s.trace_all;
+        s.trace_all = false;
         std::uint32_t filter_root = kNoTrace, condition_root = kNoTrace;
         if (info.for_each_member && rule.filter != compile::kNoNode) {
           s.eval<true>(rule.filter, m, &filter_root);
@@ -521,6 +531,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         collect_missing(impl, s.scratch_trace, filter_root, result.missing, o.missing_begin);
         collect_missing(impl, s.scratch_trace, condition_root, result.missing, o.missing_begin);
         s.trace = saved;
+        s.trace_all = trace_all;
         o.missing_end = static_cast<std::uint32_t>(result.missing.size());
       }
       if (o.outcome == Outcome::kGranted && info.kind == GrantKind::kCash && o.has_amount) {

@@ -99,6 +99,11 @@ bool is_reference(OpCode op) {
          op == OpCode::kParameter;
 }
 
+bool is_aggregate(OpCode op) {
+  return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
+         op == OpCode::kMin || op == OpCode::kMax;
+}
+
 class TraceWriter {
  public:
   TraceWriter(const RuleSet& rules, const Facts& facts, const Result& result, std::string_view lang)
@@ -119,7 +124,7 @@ class TraceWriter {
     } else {
       out += fmt::format("= {} = {}", info.text, render::value_text(t.value, info));
     }
-    std::string operands = operand_values(t);
+    std::string operands = render::operand_values(impl_, result_.trace, t, words_.since);
     if (!operands.empty()) out += fmt::format("   ({})", operands);
     if (t.parameter >= 0 && boolean) {
       out += fmt::format("   ({} {})", words_.since, t.since.to_string());
@@ -141,36 +146,6 @@ class TraceWriter {
   }
 
  private:
-  static bool is_aggregate(OpCode op) {
-    return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
-           op == OpCode::kMin || op == OpCode::kMax;
-  }
-
-  // "age = 61; elderly_age = 60 since 2012-08-01" for the non-literal operands of a node.
-  std::string operand_values(const TraceNode& t) {
-    const auto& compiled = impl_.nodes[t.source];
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        is_aggregate(compiled.op) || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition) {
-      return {};
-    }
-    std::string out;
-    for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-      const TraceNode& child = result_.trace[c];
-      const auto& op = impl_.nodes[child.source].op;
-      if (op == OpCode::kConst) continue;
-      const auto& info = impl_.node_info[child.source];
-      if (!out.empty()) out += "; ";
-      out += fmt::format("{} = {}", info.text, render::value_text(child.value, info));
-      if (child.parameter >= 0) out += fmt::format(" {} {}", words_.since, child.since.to_string());
-      if (!is_reference(op)) {
-        std::string inner = operand_values(child);
-        if (!inner.empty()) out += fmt::format(" [{}]", inner);
-      }
-    }
-    return out;
-  }
-
   const RuleSet::Impl& impl_;
   const Facts& facts_;
   const Result& result_;
@@ -182,6 +157,54 @@ std::string recipient_name(const Facts& facts, std::int32_t member, const Words&
 }
 
 }  // namespace
+
+namespace render {
+
+std::string operand_values(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
+                           const TraceNode& t, std::string_view since) {
+  const auto& compiled = impl.nodes[t.source];
+  if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
+      is_aggregate(compiled.op) || compiled.op == OpCode::kHouseholdDefinition ||
+      compiled.op == OpCode::kMemberDefinition) {
+    return {};
+  }
+  std::string out;
+  for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
+    const TraceNode& child = trace[c];
+    const auto& op = impl.nodes[child.source].op;
+    if (op == OpCode::kConst) continue;
+    const auto& info = impl.node_info[child.source];
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} = {}", info.text, value_text(child.value, info));
+    if (child.parameter >= 0) out += fmt::format(" {} {}", since, child.since.to_string());
+    if (!is_reference(op)) {
+      std::string inner = operand_values(impl, trace, child, since);
+      if (!inner.empty()) out += fmt::format(" [{}]", inner);
+    }
+  }
+  return out;
+}
+
+std::string grant_text(const RuleSet& rules, const RuleOutcome& o, std::string_view lang) {
+  const Words& w = words(lang);
+  const RuleInfo& rule = rules.rule(o.rule);
+  const std::string& currency = rules.info().currency;
+  std::string out;
+  if (o.has_amount) {
+    out = fmt::format("{} {} {}", money_text(o.amount), currency, period_word(rule.period, w));
+  } else if (o.has_range) {
+    out = fmt::format("{}–{} {} {}", money_text(o.amount_min), money_text(o.amount_max), currency,
+                      period_word(rule.period, w));
+  } else if (o.has_quantity) {
+    out = fmt::format("{} {}", o.quantity.to_string(), rule.unit);
+  }
+  if (!rule.occasions.empty()) {
+    out += fmt::format(" ({}: {})", w.occasions, fmt::join(rule.occasions, ", "));
+  }
+  return out;
+}
+
+}  // namespace render
 
 std::string render_trace(const RuleSet& rules, const Facts& facts, const Result& result,
                          const RuleOutcome& outcome, std::string_view lang, int indent) {
@@ -219,18 +242,8 @@ std::string render_text(const RuleSet& rules, const Facts& facts, const Result& 
                                                           : "!",
                          rule.id, who, rule.title.in(options.lang));
       if (kind == Outcome::kGranted) {
-        if (o.has_amount) {
-          out += fmt::format(" — {} {} {}", money_text(o.amount), package.currency,
-                             period_word(rule.period, w));
-        } else if (o.has_range) {
-          out += fmt::format(" — {}–{} {} {}", money_text(o.amount_min), money_text(o.amount_max),
-                             package.currency, period_word(rule.period, w));
-        } else if (o.has_quantity) {
-          out += fmt::format(" — {} {}", o.quantity.to_string(), rule.unit);
-        }
-        if (!rule.occasions.empty()) {
-          out += fmt::format(" ({}: {})", w.occasions, fmt::join(rule.occasions, ", "));
-        }
+        std::string grant = render::grant_text(rules, o, options.lang);
+        if (!grant.empty()) out += fmt::format(" — {}", grant);
         out += fmt::format(" [{}: {} {}]", w.basis, rule.basis_source, rule.basis_clause);
       }
       if (kind == Outcome::kUndetermined) {
