@@ -252,49 +252,53 @@ class Analysis {
         {Kind::kAge, d.member, d.field, std::max(0, years), -1});
   }
 
-  // as_of() used at `use`: compared with dates, the comparison flips at each date it can be
-  // compared with and the day after; as an argument of years_between/months_between, the value
-  // changes on month anniversaries of the other dates.
+  // as_of() used at `use`: compared with dates, the comparison flips on each date it can be
+  // compared with and on the day after; counted in years or months from other dates, the count
+  // changes on their (year or month) anniversaries.
   void as_of_use(std::uint32_t use) {
     std::uint32_t parent = parent_[use];
     OpCode op = parent == compile::kNoNode ? OpCode::kConst : impl_.nodes[parent].op;
-    if (is_comparison(op)) {
-      std::vector<DateValue> dates;
-      if (auto constants = constant_operands(parent, use)) {
-        for (const Value& c : *constants) {
-          if (c.kind == ValueKind::kDate) dates.push_back({c.as_date(), -1, -1});
+    if (op != OpCode::kYearsBetween && op != OpCode::kMonthsBetween && !is_comparison(op)) {
+      unsupported(use,
+                  "as_of() is used other than compared with a date or counted in years or "
+                  "months");
+      return;
+    }
+    std::vector<DateValue> dates;
+    for (int i = 0; i < impl_.nodes[parent].argc; ++i) {
+      std::uint32_t other = arg(parent, i);
+      if (other == use) continue;
+      const Node& node = impl_.nodes[resolve(other)];
+      if (node.op == OpCode::kParameter) {
+        for (const auto& v : impl_.parameters[node.a].values) {
+          if (v.value.kind == ValueKind::kDate) dates.push_back({v.value.as_date(), -1, -1});
         }
       } else {
-        dates = all_dates_;
+        for (const DateValue& d : dates_of(other))
+          dates.push_back(d);
       }
-      for (const DateValue& d : dates) {
+    }
+    for (const DateValue& d : dates) {
+      if (is_comparison(op)) {
         add(d.date, {Kind::kDate, -1, -1, 0, -1});
         add(d.date.plus_days(1), {Kind::kDate, -1, -1, 0, -1});
+      } else {
+        month_steps(d, op == OpCode::kYearsBetween ? 12 : 1);
       }
-      return;
     }
-    if (op == OpCode::kYearsBetween || op == OpCode::kMonthsBetween) {
-      for (const DateValue& d : all_dates_)
-        month_steps(d);
-      return;
-    }
-    unsupported(use,
-                "as_of() is used other than compared with a date or counted in years or "
-                "months");
   }
 
   // whole_months_between(d, day) changes on add_months(d, n) after d, and before d on the day
-  // after the last day from which n months do not pass d.
-  void month_steps(const DateValue& d) {
+  // after the last day from which n months do not reach d; whole years at every 12th of those.
+  void month_steps(const DateValue& d, int step) {
     unsigned day = d.date.day();
     bool month_end = day == last_day(d.date.year(), d.date.month());
     int span = (to_.year() - from_.year() + 2) * 12 + std::abs(d.date.year() - from_.year()) * 12;
-    for (int n = 1; n <= span; ++n) {
+    for (int n = step; n <= span; n += step) {
       if (auto after = ymd(shift_month(d.date, n), day)) {
         add(*after, {Kind::kMonths, d.member, d.field, n, -1});
       }
-      auto target = shift_month(d.date, -n);
-      if (auto before = ymd(target, month_end ? 31 : day)) {
+      if (auto before = ymd(shift_month(d.date, -n), month_end ? 31 : day)) {
         add(before->plus_days(1), {Kind::kMonths, d.member, d.field, -n, -1});
       }
     }

@@ -291,10 +291,32 @@ class Explainer {
     return kNoTrace;
   }
 
-  std::string causes_text(const Future& f, std::int32_t member) const {
+  // The causes of the change on f.date that concern `rule` for `member`: that member's dates,
+  // the rule's start, the parameters it reads, dates as_of() is compared with. All of them when
+  // none does.
+  std::string causes_text(const Future& f, std::uint32_t rule, std::int32_t member) const {
+    using Kind = ChangeCause::Kind;
+    const auto& read = impl_.rules[rule].parameters;
     std::vector<const ChangeCause*> chosen;
     for (const auto& c : f.causes) {
-      if (c.kind == ChangeCause::Kind::kAge && c.member == member) chosen.push_back(&c);
+      bool about = false;
+      switch (c.kind) {
+        case Kind::kAge:
+        case Kind::kMonths:
+          about = member < 0 || c.member == member || c.member < 0;
+          break;
+        case Kind::kRuleStart:
+        case Kind::kRuleEnd:
+          about = c.index == static_cast<std::int32_t>(rule);
+          break;
+        case Kind::kParameter:
+          about = std::find(read.begin(), read.end(), c.index) != read.end();
+          break;
+        case Kind::kDate:
+          about = true;
+          break;
+      }
+      if (about) chosen.push_back(&c);
     }
     if (chosen.empty()) {
       for (const auto& c : f.causes)
@@ -340,7 +362,7 @@ class Explainer {
       std::stable_sort(resolved.begin(), resolved.end());
       std::string who = explain::recipient_text(facts_, o.member, w_);
       for (auto [i, leaf] : resolved) {
-        std::string s = causes_text(later[i], o.member);
+        std::string s = causes_text(later[i], o.rule, o.member);
         if (i == granted) {
           s += fmt::format(fmt::runtime(w_.qualifies), fmt::arg("who", who),
                            fmt::arg("rule", rule_name));
@@ -367,7 +389,7 @@ class Explainer {
       }
       sentences.push_back(fmt::format(
           fmt::runtime(w_.qualifies_from), fmt::arg("date", later[granted].date.to_string()),
-          fmt::arg("causes", causes_text(later[granted], o.member)),
+          fmt::arg("causes", causes_text(later[granted], o.rule, o.member)),
           fmt::arg("who", fmt::join(who, ", ")), fmt::arg("rule", rule_name)));
     }
     if (sentences.empty()) return {};
