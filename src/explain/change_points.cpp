@@ -174,13 +174,20 @@ class Analysis {
     if (std::find(causes.begin(), causes.end(), cause) == causes.end()) causes.push_back(cause);
   }
 
+  // The operands of `parent` other than `self`.
+  std::vector<std::uint32_t> others(std::uint32_t parent, std::uint32_t self) const {
+    std::vector<std::uint32_t> out;
+    for (int i = 0; i < impl_.nodes[parent].argc; ++i) {
+      if (arg(parent, i) != self) out.push_back(arg(parent, i));
+    }
+    return out;
+  }
+
   // The other operands of the comparison `parent` around `self`, when all are constants or
   // parameters: every value they can take.
   std::optional<std::vector<Value>> constant_operands(std::uint32_t parent, std::uint32_t self) {
     std::vector<Value> out;
-    for (int i = 0; i < impl_.nodes[parent].argc; ++i) {
-      std::uint32_t other = arg(parent, i);
-      if (other == self) continue;
+    for (std::uint32_t other : others(parent, self)) {
       const Node& node = impl_.nodes[resolve(other)];
       if (node.op == OpCode::kConst) {
         out.push_back(node.constant);
@@ -194,7 +201,8 @@ class Analysis {
     return out;
   }
 
-  // The dates an age() argument can take for this household.
+  // The dates an expression can take for this household: a fact's, a constant's, a parameter's
+  // values; any date of the household and the package otherwise.
   std::vector<DateValue> dates_of(std::uint32_t n) const {
     const Node& node = impl_.nodes[resolve(n)];
     std::vector<DateValue> out;
@@ -208,6 +216,10 @@ class Analysis {
       if (v.kind == ValueKind::kDate) out.push_back({v.as_date(), -1, node.a});
     } else if (node.op == OpCode::kConst && node.constant.kind == ValueKind::kDate) {
       out.push_back({node.constant.as_date(), -1, -1});
+    } else if (node.op == OpCode::kParameter) {
+      for (const auto& v : impl_.parameters[node.a].values) {
+        if (v.value.kind == ValueKind::kDate) out.push_back({v.value.as_date(), -1, -1});
+      }
     } else {
       out = all_dates_;
     }
@@ -265,18 +277,9 @@ class Analysis {
       return;
     }
     std::vector<DateValue> dates;
-    for (int i = 0; i < impl_.nodes[parent].argc; ++i) {
-      std::uint32_t other = arg(parent, i);
-      if (other == use) continue;
-      const Node& node = impl_.nodes[resolve(other)];
-      if (node.op == OpCode::kParameter) {
-        for (const auto& v : impl_.parameters[node.a].values) {
-          if (v.value.kind == ValueKind::kDate) dates.push_back({v.value.as_date(), -1, -1});
-        }
-      } else {
-        for (const DateValue& d : dates_of(other))
-          dates.push_back(d);
-      }
+    for (std::uint32_t other : others(parent, use)) {
+      for (const DateValue& d : dates_of(other))
+        dates.push_back(d);
     }
     for (const DateValue& d : dates) {
       if (is_comparison(op)) {

@@ -5,13 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 
 #include "check/checker.hpp"
 #include "compile/program.hpp"
 #include "lint/never_granted.hpp"
 #include "load/package_loader.hpp"
+#include "policytest/test_files.hpp"
 #include "util/text.hpp"
 
 namespace entitle {
@@ -146,19 +146,8 @@ class Checks {
 
   // Test files in which no rule id appears as a value.
   void orphan_tests(const Limits& limits, Diagnostics& errors) {
-    namespace fs = std::filesystem;
     if (tree_.directory.empty()) return;
-    std::error_code ec;
-    fs::path dir = fs::path(tree_.directory) / "tests";
-    if (!fs::is_directory(dir, ec)) return;
-    std::vector<std::string> paths;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
-        paths.push_back(entry.path().string());
-      }
-    }
-    std::sort(paths.begin(), paths.end());
-    for (const auto& path : paths) {
+    for (const auto& path : policytest::test_files(tree_.directory)) {
       load::SourceFile file;
       if (!load::read_source_file(path, limits.max_policy_file_bytes, file, errors)) continue;
       std::size_t before = errors.size();

@@ -1,6 +1,5 @@
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -8,33 +7,19 @@
 #include "entitle/evaluate.hpp"
 #include "entitle/explain.hpp"
 #include "entitle/facts.hpp"
+#include "unit/explain/fixtures.hpp"
 
 namespace entitle {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::load;
+using testing::Loaded;
+using testing::read_file;
 
 const std::string kWuhan = std::string(ENTITLE_SOURCE_DIR) + "/rules/wuhan-2012";
 const std::string kTimeline = std::string(ENTITLE_TEST_DATA) + "/timeline/package";
-
-struct Loaded {
-  std::shared_ptr<const RuleSet> rules;
-  Facts facts;
-};
-
-void load(const std::string& package, const fs::path& household, Loaded& out) {
-  out.rules = load_ruleset(package).rules;
-  REQUIRE(out.rules);
-  Diagnostics diagnostics;
-  REQUIRE(bind_household(*out.rules, read(household), household.string(), out.facts, diagnostics));
-}
 
 fs::path example(const char* name) {
   return fs::path(ENTITLE_SOURCE_DIR) / "examples/households" / name;
@@ -43,7 +28,7 @@ fs::path example(const char* name) {
 // Approved output: on a mismatch the actual text is written next to the golden file.
 void approve(const std::string& actual, const std::string& golden) {
   fs::path path = fs::path(ENTITLE_TEST_DATA) / "explain" / (golden + ".approved.txt");
-  std::string expected = read(path);
+  std::string expected = read_file(path);
   if (actual != expected) {
     fs::path written = path;
     written.replace_extension().replace_extension(".actual.txt");

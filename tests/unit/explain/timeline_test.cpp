@@ -1,7 +1,5 @@
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -9,45 +7,18 @@
 #include "entitle/evaluate.hpp"
 #include "entitle/explain.hpp"
 #include "entitle/facts.hpp"
+#include "unit/explain/fixtures.hpp"
 
 namespace entitle {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::load;
+using testing::Loaded;
 
 Date D(const char* text) {
   return *Date::parse(text);
-}
-
-// What the household has on a day, computed here from the evaluation, independently of the
-// timeline code.
-std::vector<TimelineItem> items_of(const Result& result) {
-  std::vector<TimelineItem> out;
-  for (const auto& o : result.outcomes) {
-    if (o.outcome != Outcome::kGranted && o.outcome != Outcome::kUndetermined) continue;
-    TimelineItem item;
-    item.rule = o.rule;
-    item.member = o.member;
-    item.outcome = o.outcome;
-    if (o.outcome == Outcome::kGranted) {
-      item.has_amount = o.has_amount;
-      item.has_range = o.has_range;
-      item.has_quantity = o.has_quantity;
-      item.amount = o.amount;
-      item.amount_min = o.amount_min;
-      item.amount_max = o.amount_max;
-      item.quantity = o.quantity;
-    }
-    out.push_back(item);
-  }
-  return out;
 }
 
 struct Household {
@@ -78,12 +49,12 @@ TEST_CASE("the timeline agrees with evaluating every day of a ten-year window", 
   REQUIRE(list.size() >= 12);
   for (const auto& h : list) {
     INFO(h.file.string());
-    auto& rules = packages[h.package];
-    if (!rules) rules = load_ruleset(h.package).rules;
-    REQUIRE(rules);
-    Facts facts;
-    Diagnostics diagnostics;
-    REQUIRE(bind_household(*rules, read(h.file), h.file.string(), facts, diagnostics));
+    Loaded loaded;
+    loaded.rules = packages[h.package];
+    load(h.package, h.file, loaded);
+    packages[h.package] = loaded.rules;
+    const auto& rules = loaded.rules;
+    const Facts& facts = loaded.facts;
 
     Timeline timeline = compute_timeline(rules, facts, from, to);
     REQUIRE(timeline.unsupported.empty());
@@ -104,7 +75,8 @@ TEST_CASE("the timeline agrees with evaluating every day of a ten-year window", 
     for (Date day = from; day <= to; day = day.plus_days(1)) {
       while (timeline.periods[period].last < day)
         ++period;
-      if (items_of(evaluator.evaluate(facts, day)) != timeline.periods[period].items) {
+      if (timeline_items(*rules, facts, evaluator.evaluate(facts, day), {}) !=
+          timeline.periods[period].items) {
         if (mismatches++ == 0) first_mismatch = day.to_string();
       }
     }
@@ -114,12 +86,11 @@ TEST_CASE("the timeline agrees with evaluating every day of a ten-year window", 
 }
 
 TEST_CASE("change points follow the package's age convention and dated parameters", "[explain]") {
-  auto rules = load_ruleset(std::string(ENTITLE_TEST_DATA) + "/timeline/package").rules;
-  REQUIRE(rules);
-  Facts facts;
-  Diagnostics diagnostics;
-  auto path = fs::path(ENTITLE_TEST_DATA) / "timeline/households/leap-day-family.yaml";
-  REQUIRE(bind_household(*rules, read(path), path.string(), facts, diagnostics));
+  Loaded loaded;
+  load(std::string(ENTITLE_TEST_DATA) + "/timeline/package",
+       fs::path(ENTITLE_TEST_DATA) / "timeline/households/leap-day-family.yaml", loaded);
+  const auto& rules = loaded.rules;
+  const Facts& facts = loaded.facts;
   Timeline timeline = compute_timeline(rules, facts, D("2010-01-01"), D("2019-12-31"));
   std::vector<std::string> starts;
   for (const auto& p : timeline.periods)
