@@ -13,7 +13,7 @@ struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
   // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
   // the value, so that the trace shows every condition that failed, not only the first. Values
-  // and outcomes are the same either way.
+  // and outcomes are the same either way (the extra operands count against max_eval_steps).
   bool trace_all_conditions = false;
 };
 
