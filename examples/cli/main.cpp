@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "entitle/diagnostic.hpp"
+#include "entitle/entitle.h"
 #include "load/package_loader.hpp"
 
 namespace entitle::cli {
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
   using namespace entitle::cli;
   CLI::App app{"entitle — subsidy eligibility and entitlement rules engine"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "entitle 0.1.0");
+  app.set_version_flag("--version", std::string("entitle ") + entitle_version());
   Runner run;
   add_eval_command(app, run);
   add_test_command(app, run);

@@ -14,9 +14,11 @@
 #include <string>
 #include <string_view>
 
+#include "entitle/export.h"
+
 namespace entitle {
 
-struct Date {
+struct ENTITLE_EXPORT Date {
   // Days since 1970-01-01 (negative before it).
   std::int32_t days = 0;
 
@@ -74,26 +76,26 @@ struct AgeConvention {
 // plus one day under BirthdayRule::kDayAfter. Age 0 starts on `birth` itself under either rule.
 // years < 0 is treated as 0. The result saturates at the int32 limits of Date::days; below them it
 // is strictly increasing in `years`.
-Date anniversary(Date birth, int years, AgeConvention convention) noexcept;
+ENTITLE_EXPORT Date anniversary(Date birth, int years, AgeConvention convention) noexcept;
 
 // Whole years of age on `on`: the largest N >= 0 with anniversary(birth, N, convention) <= on;
 // -1 when on < birth (not yet born).
-int age_on(Date birth, Date on, AgeConvention convention) noexcept;
+ENTITLE_EXPORT int age_on(Date birth, Date on, AgeConvention convention) noexcept;
 
 // Whole calendar months from a to b. For b >= a: the largest n with add_months(a, n) <= b, where
 // add_months keeps the day of month and clamps it to the last day of the target month (from
 // 31 January, one month is complete on the last day of February; 29 February plus twelve months is
 // 28 February in a common year). For b < a: -whole_months_between(b, a), so the result is
 // antisymmetric and truncated toward zero.
-int whole_months_between(Date a, Date b) noexcept;
+ENTITLE_EXPORT int whole_months_between(Date a, Date b) noexcept;
 
 // whole_months_between(a, b) / 12 (truncated toward zero): whole years with the same month-end
 // clamping. Note this clamps a 29 February start to 28 February, independently of Feb29Rule; use
 // age_on for ages.
-int whole_years_between(Date a, Date b) noexcept;
+ENTITLE_EXPORT int whole_years_between(Date a, Date b) noexcept;
 
 // b.days - a.days (negative when b < a), saturated to the range of int.
-int days_between(Date a, Date b) noexcept;
+ENTITLE_EXPORT int days_between(Date a, Date b) noexcept;
 
 }  // namespace entitle
 

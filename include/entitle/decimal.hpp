@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 
+#include "entitle/export.h"
+
 namespace entitle {
 
-class Decimal {
+class ENTITLE_EXPORT Decimal {
  public:
   // Number of fractional decimal digits; value == units() / 10^kScale.
   static constexpr int kScale = 4;
@@ -74,11 +76,11 @@ class Decimal {
 // (checked_neg(min), min * -1, min / -1), and checked_div returns std::nullopt when the divisor is
 // zero. checked_mul and checked_div round the exact quotient to four fractional digits, ties to
 // even (banker's rounding): 0.00005 -> 0.0000, 0.00015 -> 0.0002, -0.00015 -> -0.0002.
-std::optional<Decimal> checked_add(Decimal a, Decimal b) noexcept;
-std::optional<Decimal> checked_sub(Decimal a, Decimal b) noexcept;
-std::optional<Decimal> checked_mul(Decimal a, Decimal b) noexcept;
-std::optional<Decimal> checked_div(Decimal a, Decimal b) noexcept;
-std::optional<Decimal> checked_neg(Decimal a) noexcept;
+ENTITLE_EXPORT std::optional<Decimal> checked_add(Decimal a, Decimal b) noexcept;
+ENTITLE_EXPORT std::optional<Decimal> checked_sub(Decimal a, Decimal b) noexcept;
+ENTITLE_EXPORT std::optional<Decimal> checked_mul(Decimal a, Decimal b) noexcept;
+ENTITLE_EXPORT std::optional<Decimal> checked_div(Decimal a, Decimal b) noexcept;
+ENTITLE_EXPORT std::optional<Decimal> checked_neg(Decimal a) noexcept;
 
 }  // namespace entitle
 

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "entitle/export.h"
+
 namespace entitle {
 
 enum class Severity { kError, kWarning, kNote };
@@ -52,10 +54,13 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
-bool has_errors(const Diagnostics& diagnostics) noexcept;
+// "error", "warning" or "note" (a view of a string literal).
+ENTITLE_EXPORT std::string_view to_string(Severity severity) noexcept;
+
+ENTITLE_EXPORT bool has_errors(const Diagnostics& diagnostics) noexcept;
 
 // "file:line:col: error: message [E011]", followed by the source line and a caret when known.
-std::string format_diagnostic(const Diagnostic& diagnostic);
-std::string format_diagnostics(const Diagnostics& diagnostics);
+ENTITLE_EXPORT std::string format_diagnostic(const Diagnostic& diagnostic);
+ENTITLE_EXPORT std::string format_diagnostics(const Diagnostics& diagnostics);
 
 }  // namespace entitle

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/result.hpp"
 #include "entitle/ruleset.hpp"
@@ -13,14 +14,14 @@ struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
   // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
   // the value, so that the trace shows every condition that failed, not only the first. Values
-  // and outcomes are the same either way (the extra operands count against max_eval_steps).
+  // and outcomes are the same either way (the extra operands do not count against max_eval_steps).
   bool trace_all_conditions = false;
 };
 
 // Holds the scratch space of evaluation (definition caches, parameter values for the date,
 // the trace buffer) so that evaluating many households allocates nothing in steady state.
 // One Evaluator per thread; many Evaluators may share one RuleSet.
-class Evaluator {
+class ENTITLE_EXPORT Evaluator {
  public:
   explicit Evaluator(std::shared_ptr<const RuleSet> rules);
   ~Evaluator();

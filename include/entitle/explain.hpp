@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "entitle/date.hpp"
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/result.hpp"
 #include "entitle/ruleset.hpp"
@@ -57,7 +58,8 @@ struct ChangePoints {
 // with, parameter values taking effect or ending, rules starting or ending, and the dates
 // as_of() is compared with. Computed from the rule set's expressions and parameters, without
 // evaluating any rule. Between two consecutive points every rule's outcome stays the same.
-ChangePoints change_points(const RuleSet& rules, const Facts& facts, Date from, Date to);
+ENTITLE_EXPORT ChangePoints change_points(const RuleSet& rules, const Facts& facts, Date from,
+                                          Date to);
 
 // One entitlement (or undetermined rule) of a household on a day.
 struct TimelineItem {
@@ -71,8 +73,9 @@ struct TimelineItem {
 
 // The granted and undetermined outcomes of `result` that pass options.rule / options.member,
 // in result order.
-std::vector<TimelineItem> timeline_items(const RuleSet& rules, const Facts& facts,
-                                         const Result& result, const ExplainOptions& options);
+ENTITLE_EXPORT std::vector<TimelineItem> timeline_items(const RuleSet& rules, const Facts& facts,
+                                                        const Result& result,
+                                                        const ExplainOptions& options);
 
 struct TimelinePeriod {
   Date first, last;                 // inclusive
@@ -87,17 +90,19 @@ struct Timeline {
 
 // The periods of [from, to] over which the household's items stay the same: the rules are
 // evaluated on `from` and on each change point only. Requires from <= to.
-Timeline compute_timeline(const std::shared_ptr<const RuleSet>& rules, const Facts& facts,
-                          Date from, Date to, const ExplainOptions& options = {});
+ENTITLE_EXPORT Timeline compute_timeline(const std::shared_ptr<const RuleSet>& rules,
+                                         const Facts& facts, Date from, Date to,
+                                         const ExplainOptions& options = {});
 
-std::string render_timeline(const RuleSet& rules, const Facts& facts, const Timeline& timeline,
-                            const ExplainOptions& options);
+ENTITLE_EXPORT std::string render_timeline(const RuleSet& rules, const Facts& facts,
+                                           const Timeline& timeline, const ExplainOptions& options);
 
 // For each rule (or the one asked) and each recipient: granted because…, not granted because…
 // (the failing conditions with their actual values), undetermined because these facts are
 // missing; and for a condition that fails only because of time, the date it will hold and
 // whether the rule is then granted. Plain text in options.lang, ending with a newline.
-std::string explain_text(const std::shared_ptr<const RuleSet>& rules, const Facts& facts,
-                         Date as_of, const ExplainOptions& options);
+ENTITLE_EXPORT std::string explain_text(const std::shared_ptr<const RuleSet>& rules,
+                                        const Facts& facts, Date as_of,
+                                        const ExplainOptions& options);
 
 }  // namespace entitle

@@ -9,6 +9,7 @@
 
 #include "entitle/date.hpp"
 #include "entitle/diagnostic.hpp"
+#include "entitle/export.h"
 #include "entitle/value.hpp"
 
 namespace entitle {
@@ -17,7 +18,7 @@ class RuleSet;
 
 // Reusable: binding into the same Facts again keeps its buffers, so a loop over many
 // households allocates nothing in steady state. Not thread-safe; one per thread.
-class Facts {
+class ENTITLE_EXPORT Facts {
  public:
   std::string_view household_id() const noexcept { return household_id_; }
   std::optional<Date> as_of() const noexcept { return as_of_; }
@@ -56,12 +57,15 @@ class Facts {
 // Binds one household written in YAML or JSON (the same shape; docs/policy-format.md).
 // `source_name` names the input in diagnostics. On error, returns false and appends a
 // diagnostic per problem, each naming the field path; `facts` must then not be used.
-bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
-               Facts& facts, Diagnostics& diagnostics);
-bool bind_json(const RuleSet& rules, std::string_view text, std::string_view source_name,
-               Facts& facts, Diagnostics& diagnostics);
-// Chooses by the first non-blank character: '{' is JSON, anything else YAML.
-bool bind_household(const RuleSet& rules, std::string_view text, std::string_view source_name,
-                    Facts& facts, Diagnostics& diagnostics);
+ENTITLE_EXPORT bool bind_yaml(const RuleSet& rules, std::string_view text,
+                              std::string_view source_name, Facts& facts, Diagnostics& diagnostics);
+ENTITLE_EXPORT bool bind_json(const RuleSet& rules, std::string_view text,
+                              std::string_view source_name, Facts& facts, Diagnostics& diagnostics);
+// Chooses by the first non-blank character: '{' is JSON, anything else YAML. Text starting
+// with '{' that is not JSON is read as a YAML flow mapping; if it is neither, the JSON errors
+// are reported.
+ENTITLE_EXPORT bool bind_household(const RuleSet& rules, std::string_view text,
+                                   std::string_view source_name, Facts& facts,
+                                   Diagnostics& diagnostics);
 
 }  // namespace entitle

@@ -20,7 +20,8 @@ struct Limits {
   std::size_t max_expression_length = 8192;
   // The largest real households have about a dozen members.
   std::size_t max_members = 256;
-  // Expression nodes one household's evaluation may visit; stops a pathological rule set.
+  // Expression nodes the evaluation of one rule for one recipient may visit (a definition counts
+  // once per household or member); a rule that exceeds it is an error, the others are decided.
   std::uint64_t max_eval_steps = 10'000'000;
 };
 

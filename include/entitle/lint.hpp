@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "entitle/diagnostic.hpp"
+#include "entitle/export.h"
 #include "entitle/limits.hpp"
 
 namespace entitle {
@@ -46,7 +47,7 @@ struct LintOptions {
   Limits limits;
 };
 
-struct LintReport {
+struct ENTITLE_EXPORT LintReport {
   std::string package;              // the folder as given
   Diagnostics diagnostics;          // loader and checker errors first, then warnings in file order
   std::vector<LintTestCase> tests;  // one per never-granted rule a household was found for
@@ -57,14 +58,15 @@ struct LintReport {
 // Lints the package in `directory`. When the loader or checker reports errors, those are the
 // whole report (the warnings need a package that checks). Never throws for bad input; may throw
 // std::bad_alloc. Thread-safe for distinct calls.
-LintReport lint_package(const std::string& directory, const LintOptions& options = {});
+ENTITLE_EXPORT LintReport lint_package(const std::string& directory,
+                                       const LintOptions& options = {});
 
 // `file:line:col: warning: message [check]` lines (with the source line and a caret), as
 // editors and CI annotate them.
-std::string lint_report_text(const LintReport& report);
+ENTITLE_EXPORT std::string lint_report_text(const LintReport& report);
 
 // {"package", "errors", "warnings", "diagnostics": [{"severity", "code", "file", "line",
 //  "column", "message"}], "tests": [{"rule", "file", "yaml"}]} on one line.
-std::string lint_report_json(const LintReport& report);
+ENTITLE_EXPORT std::string lint_report_json(const LintReport& report);
 
 }  // namespace entitle

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "entitle/diagnostic.hpp"
+#include "entitle/export.h"
 #include "entitle/ruleset.hpp"
 
 namespace entitle {
@@ -21,7 +22,7 @@ struct PolicyTestCase {
   double seconds = 0;
 };
 
-struct PolicyTestReport {
+struct ENTITLE_EXPORT PolicyTestReport {
   std::vector<PolicyTestCase> cases;
   Diagnostics diagnostics;  // malformed test files; each counts as a failure
   int passed() const;
@@ -30,11 +31,12 @@ struct PolicyTestReport {
 
 // Runs every tests/*.yaml under `package_directory` against `rules`. Explanations of failures
 // are written in `lang` ("en" or "zh").
-PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
-                                  const std::string& package_directory,
-                                  const std::string& lang = "en");
+ENTITLE_EXPORT PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
+                                                 const std::string& package_directory,
+                                                 const std::string& lang = "en");
 
 // JUnit XML for CI systems that annotate test results.
-std::string policy_report_junit(const PolicyTestReport& report, const std::string& suite_name);
+ENTITLE_EXPORT std::string policy_report_junit(const PolicyTestReport& report,
+                                               const std::string& suite_name);
 
 }  // namespace entitle

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "entitle/export.h"
 #include "entitle/facts.hpp"
 #include "entitle/result.hpp"
 #include "entitle/ruleset.hpp"
@@ -18,22 +19,23 @@ struct RenderOptions {
 
 // Appends the JSON form of `result` (one line, no trailing newline) to `out`. Thread-safe for
 // distinct outputs; never throws but std::bad_alloc.
-void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
-                 const RenderOptions& options, std::string& out);
+ENTITLE_EXPORT void render_json(const RuleSet& rules, const Facts& facts, const Result& result,
+                                const RenderOptions& options, std::string& out);
 
 // A readable report, in options.lang, ending with a newline.
-std::string render_text(const RuleSet& rules, const Facts& facts, const Result& result,
-                        const RenderOptions& options);
+ENTITLE_EXPORT std::string render_text(const RuleSet& rules, const Facts& facts,
+                                       const Result& result, const RenderOptions& options);
 
 // The explanation of one rule outcome as indented lines (used by the text report and by
 // `entitle test` to show why a case failed).
-std::string render_trace(const RuleSet& rules, const Facts& facts, const Result& result,
-                         const RuleOutcome& outcome, std::string_view lang, int indent);
+ENTITLE_EXPORT std::string render_trace(const RuleSet& rules, const Facts& facts,
+                                        const Result& result, const RuleOutcome& outcome,
+                                        std::string_view lang, int indent);
 
 // "members[1].birth_date" or "living_difficulty".
-std::string missing_path(const RuleSet& rules, const MissingFact& fact);
+ENTITLE_EXPORT std::string missing_path(const RuleSet& rules, const MissingFact& fact);
 
 // A digest of rule set, facts and date: the same decision always has the same id.
-std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of);
+ENTITLE_EXPORT std::string decision_id(const RuleSet& rules, const Facts& facts, Date as_of);
 
 }  // namespace entitle

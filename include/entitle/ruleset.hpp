@@ -11,6 +11,7 @@
 
 #include "entitle/date.hpp"
 #include "entitle/diagnostic.hpp"
+#include "entitle/export.h"
 #include "entitle/limits.hpp"
 
 namespace entitle {
@@ -35,8 +36,8 @@ struct PackageInfo {
 
 enum class GrantKind { kCash, kInKind, kPriority, kPoints };
 enum class Period { kNone, kOnce, kDaily, kMonthly, kYearly, kPerOccasion };
-std::string_view to_string(GrantKind kind) noexcept;
-std::string_view to_string(Period period) noexcept;
+ENTITLE_EXPORT std::string_view to_string(GrantKind kind) noexcept;
+ENTITLE_EXPORT std::string_view to_string(Period period) noexcept;
 
 struct RuleInfo {
   std::string id;
@@ -66,13 +67,14 @@ struct LoadResult {
 
 // Loads, checks and compiles the package in `directory`. Never throws for bad input: every
 // mistake in the package is a diagnostic. May throw std::bad_alloc.
-LoadResult load_ruleset(const std::string& directory, const LoadOptions& options = {});
+ENTITLE_EXPORT LoadResult load_ruleset(const std::string& directory,
+                                       const LoadOptions& options = {});
 
 // The same from files in memory: pairs of (path, YAML text); one path must end in package.yaml.
-LoadResult load_ruleset_from_files(std::vector<std::pair<std::string, std::string>> files,
-                                   const LoadOptions& options = {});
+ENTITLE_EXPORT LoadResult load_ruleset_from_files(
+    std::vector<std::pair<std::string, std::string>> files, const LoadOptions& options = {});
 
-class RuleSet {
+class ENTITLE_EXPORT RuleSet {
  public:
   struct Impl;  // the compiled program; private to the library
   explicit RuleSet(std::unique_ptr<Impl> impl);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "entitle/export.h"
 #include "entitle/ruleset.hpp"
 
 namespace entitle {
@@ -15,9 +16,9 @@ namespace entitle {
 // unique within the household; at most four decimals on a JSON number; bounds on amounts written
 // as strings) is stated in the
 // top-level description. Thread-safe; throws only std::bad_alloc.
-std::string facts_json_schema(const RuleSet& rules);
+ENTITLE_EXPORT std::string facts_json_schema(const RuleSet& rules);
 
 // The same as Markdown: a table of household facts and a table of member facts.
-std::string facts_markdown(const RuleSet& rules);
+ENTITLE_EXPORT std::string facts_markdown(const RuleSet& rules);
 
 }  // namespace entitle

@@ -186,7 +186,7 @@ class Checker {
   }
 
   void check_source(const load::Location& at, const std::string& source) {
-    if (source.empty()) return;
+    if (source.empty() || tree_.manifest.incomplete) return;
     for (const auto& s : tree_.manifest.sources) {
       if (s.id == source) return;
     }
@@ -275,6 +275,10 @@ class Checker {
         as_field.type = p.type;
         return fact_type(as_field, -1);
       }
+    }
+    if (tree_.incomplete || std::find(tree_.broken_names.begin(), tree_.broken_names.end(),
+                                      e.name) != tree_.broken_names.end()) {
+      return {};  // declared where a load error was already reported
     }
     std::vector<std::string> candidates;
     for (const auto& f : tree_.fields) {
@@ -598,6 +602,7 @@ class Checker {
     if (!rule.from) return;  // a rule without a start date is checked at evaluation
     for (int index : params) {
       const auto& p = tree_.parameters[index];
+      if (p.incomplete) continue;  // a value had an error, already reported
       Date day = *rule.from;
       std::optional<Date> gap;
       for (std::size_t i = 0; i < p.values.size() && !gap; ++i) {

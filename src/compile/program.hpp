@@ -120,7 +120,7 @@ struct CompiledRule {
 
 namespace entitle {
 
-struct RuleSet::Impl {
+struct ENTITLE_HIDDEN RuleSet::Impl {
   PackageInfo info;
   Limits limits;
   std::vector<std::string> files;       // package files, by index

@@ -3,6 +3,12 @@
 // Undetermined rules name the facts whose absence left them undetermined. Those are found by
 // re-evaluating the rule with the trace on and walking down the unknown nodes only: a fact
 // that was read but did not decide anything (`false and x`) is not reported.
+//
+// A definition is evaluated once per household (or member) whether or not the trace is on, so
+// that tracing never changes a value or the step count. Its trace subtree is recorded once per
+// trace buffer and shared by every use (the trace is a DAG; a definition root is an only child,
+// so sharing it never touches a sibling link). Readers that walk the trace expand a shared
+// subtree once (see collect_missing and the renderers).
 #include "entitle/evaluate.hpp"
 
 #include <algorithm>
@@ -15,7 +21,7 @@ namespace entitle {
 using compile::Node;
 using compile::OpCode;
 
-struct Evaluator::State {
+struct ENTITLE_HIDDEN Evaluator::State {
   explicit State(const RuleSet::Impl& program) : impl(program) {}
 
   const RuleSet::Impl& impl;
@@ -34,6 +40,10 @@ struct Evaluator::State {
   std::vector<std::uint8_t> household_definition_done;
   std::vector<Value> member_definitions;
   std::vector<std::uint8_t> member_definition_done;
+  // Trace root of each evaluated definition in the current trace buffer, or kNoTrace.
+  std::vector<std::uint32_t> household_definition_trace;
+  std::vector<std::uint32_t> member_definition_trace;
+  std::vector<std::uint8_t> visited;  // scratch of collect_missing
 
   std::vector<TraceNode>* trace = nullptr;
   std::vector<TraceNode> scratch_trace;
@@ -72,6 +82,23 @@ struct Evaluator::State {
     household_definitions.resize(definitions);
     member_definition_done.assign(definitions * f.member_count(), 0);
     member_definitions.resize(definitions * f.member_count());
+    forget_definition_traces();
+  }
+
+  // Called whenever the trace buffer changes: recorded subtrees belong to the old one.
+  void forget_definition_traces() {
+    household_definition_trace.assign(impl.definitions.size(), kNoTrace);
+    member_definition_trace.assign(impl.definitions.size() * facts->member_count(), kNoTrace);
+  }
+
+  // Called when the trace buffer is cut back to `size` nodes: subtrees recorded beyond it are
+  // gone, and their indices will be reused by other nodes.
+  void forget_definition_traces_from(std::size_t size) {
+    for (auto* roots : {&household_definition_trace, &member_definition_trace}) {
+      for (auto& root : *roots) {
+        if (root != kNoTrace && root >= size) root = kNoTrace;
+      }
+    }
   }
 
   template <bool kTrace>
@@ -93,17 +120,24 @@ struct Evaluator::State {
   Value definition(std::int32_t index, std::int32_t member, std::uint32_t self,
                    std::uint32_t& last) {
     const auto& def = impl.definitions[index];
+    bool household = def.entity == load::Entity::kHousehold;
+    std::size_t slot = household ? index : member * impl.definitions.size() + index;
+    auto& done = household ? household_definition_done : member_definition_done;
+    auto& values = household ? household_definitions : member_definitions;
     if constexpr (kTrace) {
-      // Traced again each time, so that every use explains itself.
-      std::uint32_t child_trace = kNoTrace;
-      Value v = eval<true>(def.root, member, &child_trace);
-      link(self, last, child_trace);
-      return v;
+      auto& roots = household ? household_definition_trace : member_definition_trace;
+      if (roots[slot] == kNoTrace) {
+        std::uint32_t root = kNoTrace;
+        Value v = eval<true>(def.root, household ? -1 : member, &root);
+        roots[slot] = root;
+        if (!done[slot]) {
+          values[slot] = v;
+          done[slot] = 1;
+        }
+      }
+      link(self, last, roots[slot]);
+      return values[slot];
     } else {
-      bool household = def.entity == load::Entity::kHousehold;
-      std::size_t slot = household ? index : member * impl.definitions.size() + index;
-      auto& done = household ? household_definition_done : member_definition_done;
-      auto& values = household ? household_definitions : member_definitions;
       if (!done[slot]) {
         values[slot] = eval<false>(def.root, household ? -1 : member, nullptr);
         done[slot] = 1;
@@ -197,8 +231,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       bool unknown = false;
       std::optional<Value> decided;
       for (int i = 0; i < node.argc; ++i) {
+        if (decided) {
+          std::uint64_t counted = steps;  // for the trace only: not part of the step count
+          arg(i);
+          steps = counted;
+          continue;
+        }
         Value a = arg(i);
-        if (decided) continue;
         if (a.is_error() || (!a.is_unknown() && a.as_bool() == deciding)) {
           decided = a;
           if (!(kTrace && trace_all)) return a;
@@ -392,9 +431,12 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
 
 namespace {
 
+// `visited` (one flag per trace node) keeps a shared definition subtree from being walked twice.
 void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
-                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin) {
-  if (index == kNoTrace) return;
+                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin,
+                     std::vector<std::uint8_t>& visited) {
+  if (index == kNoTrace || visited[index]) return;
+  visited[index] = 1;
   const TraceNode& t = trace[index];
   if (!t.value.is_unknown()) return;
   const Node& node = impl.nodes[t.source];
@@ -407,7 +449,7 @@ void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& tr
     return;
   }
   for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
-    collect_missing(impl, trace, c, out, begin);
+    collect_missing(impl, trace, c, out, begin, visited);
   }
 }
 
@@ -425,9 +467,9 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   result.clear();
   result.household_id = facts.household_id();
   result.as_of = as_of;
+  s.trace = &result.trace;
   s.prepare(facts, as_of);
   s.trace_all = options.trace && options.trace_all_conditions;
-  s.trace = &result.trace;
 
   // Evaluates `node` for `member`, traced into the result when asked.
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
@@ -458,6 +500,8 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
     }
     bool any_candidate = false;
     auto decide = [&](std::int32_t m) {
+      // The step budget is per rule and recipient: one pathological rule faults alone.
+      s.steps = 0;
       RuleOutcome o;
       o.rule = r;
       o.member = m;
@@ -468,6 +512,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         if (filter.is_false()) {
           // Not a recipient: nothing to explain for this member.
           result.trace.resize(trace_size);
+          s.forget_definition_traces_from(trace_size);
           return;
         }
       }
@@ -510,27 +555,35 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         amount(rule.quantity, o.quantity, o.has_quantity);
       }
       if (o.outcome == Outcome::kUndetermined) {
-        // Re-run traced (into scratch space unless tracing already) to find the missing facts.
+        // Re-run traced (into scratch space) to find the missing facts: those of the filter
+        // and condition when they left the rule open, else those of the grant's amounts.
         o.missing_begin = static_cast<std::uint32_t>(result.missing.size());
         auto* saved = s.trace;
         s.scratch_trace.clear();
         s.trace = &s.scratch_trace;
         bool trace_all = s.trace_all;
         s.trace_all = false;
-        std::uint32_t filter_root = kNoTrace, condition_root = kNoTrace;
-        if (info.for_each_member && rule.filter != compile::kNoNode) {
-          s.eval<true>(rule.filter, m, &filter_root);
+        s.forget_definition_traces();
+        s.steps = 0;
+        std::uint32_t roots[4] = {kNoTrace, kNoTrace, kNoTrace, kNoTrace};
+        if (decided.is_unknown()) {
+          if (info.for_each_member && rule.filter != compile::kNoNode) {
+            s.eval<true>(rule.filter, m, &roots[0]);
+          }
+          s.eval<true>(rule.condition, m, &roots[1]);
+        } else {
+          int i = 0;
+          for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
+            if (node != compile::kNoNode) s.eval<true>(node, m, &roots[i]);
+            ++i;
+          }
         }
-        s.eval<true>(rule.condition, m, &condition_root);
-        for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
-          if (node == compile::kNoNode) continue;
-          std::uint32_t amount_root = kNoTrace;
-          s.eval<true>(node, m, &amount_root);
-          collect_missing(impl, s.scratch_trace, amount_root, result.missing, o.missing_begin);
+        s.visited.assign(s.scratch_trace.size(), 0);
+        for (auto root : roots) {
+          collect_missing(impl, s.scratch_trace, root, result.missing, o.missing_begin, s.visited);
         }
-        collect_missing(impl, s.scratch_trace, filter_root, result.missing, o.missing_begin);
-        collect_missing(impl, s.scratch_trace, condition_root, result.missing, o.missing_begin);
         s.trace = saved;
+        s.forget_definition_traces();
         s.trace_all = trace_all;
         o.missing_end = static_cast<std::uint32_t>(result.missing.size());
       }

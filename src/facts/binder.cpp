@@ -16,6 +16,12 @@ using compile::FieldInfo;
 using load::Node;
 
 class Binder {
+  // kValue: a value was written, bound or reported as an error; kNull: written as null.
+  enum class Written : std::uint8_t { kAbsent, kNull, kValue };
+  static Written written(const Node& value) {
+    return value.is_null() ? Written::kNull : Written::kValue;
+  }
+
  public:
   Binder(const RuleSet::Impl& impl, std::string_view source, Facts& facts, Diagnostics& diagnostics)
       : impl_(impl), source_(source), facts_(facts), diagnostics_(diagnostics) {}
@@ -27,7 +33,7 @@ class Binder {
             fmt::format("a household must be a mapping of facts, found {}", root.kind_name()));
       return false;
     }
-    std::vector<bool> seen(impl_.household_fields.size(), false);
+    std::vector<Written> seen(impl_.household_fields.size(), Written::kAbsent);
     const Node* members = nullptr;
     for (const auto& [key, value] : root.entries) {
       const std::string& name = key.scalar;
@@ -55,14 +61,14 @@ class Binder {
                       "; it is a member fact: put it under members");
         continue;
       }
-      seen[slot] = true;
+      seen[slot] = written(value);
       if (slot == 0) {
         if (auto id = read_id(value, name)) facts_.set_household_id(*id);
         continue;
       }
       read_value(value, impl_.household_fields[slot], name, facts_.household_slot(slot));
     }
-    if (!seen[0]) {
+    if (seen[0] == Written::kAbsent) {
       error(root, "id", codes::kMissingFact, "the household needs an 'id' (a string)");
     }
     finish_defaults(
@@ -87,7 +93,7 @@ class Binder {
                         members.items.size(), impl_.limits.max_members));
       return;
     }
-    std::vector<bool> seen(impl_.member_fields.size());
+    std::vector<Written> seen(impl_.member_fields.size());
     for (std::size_t i = 0; i < members.items.size(); ++i) {
       const Node& member = members.items[i];
       std::string path = fmt::format("members[{}]", i);
@@ -109,8 +115,8 @@ class Binder {
         }
       }
       std::size_t index = facts_.add_member(id);
-      std::fill(seen.begin(), seen.end(), false);
-      seen[0] = true;
+      std::fill(seen.begin(), seen.end(), Written::kAbsent);
+      seen[0] = Written::kValue;
       for (const auto& [key, value] : member.entries) {
         if (key.scalar == "id") continue;
         int slot = impl_.find_member_field(key.scalar);
@@ -120,7 +126,7 @@ class Binder {
                         "; it is a household fact: put it at the top level");
           continue;
         }
-        seen[slot] = true;
+        seen[slot] = written(value);
         read_value(value, impl_.member_fields[slot], field_path, facts_.member_slot(index, slot));
       }
       finish_defaults(
@@ -129,13 +135,15 @@ class Binder {
     }
   }
 
+  // Defaults for absent facts; F004 for required facts that are absent or null (a value that
+  // was rejected has its own error already).
   template <typename SlotOf>
-  void finish_defaults(const std::vector<FieldInfo>& fields, const std::vector<bool>& seen,
+  void finish_defaults(const std::vector<FieldInfo>& fields, const std::vector<Written>& seen,
                        const std::string& prefix, SlotOf slot_of, const Node& at) {
     for (std::size_t slot = 1; slot < fields.size(); ++slot) {
-      if (seen[slot] && !slot_of(slot).is_unknown()) continue;
+      if (seen[slot] == Written::kValue) continue;
       const FieldInfo& f = fields[slot];
-      if (f.default_value && !seen[slot]) {
+      if (f.default_value && seen[slot] == Written::kAbsent) {
         slot_of(slot) = *f.default_value;
       } else if (f.required && slot_of(slot).is_unknown()) {
         error(at, prefix + f.name, codes::kMissingFact,
@@ -252,8 +260,11 @@ bool bind_node(const RuleSet& rules, const load::Node& root, std::string_view so
 
 using facts::bind_node;
 
-bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
-               Facts& facts, Diagnostics& diagnostics) {
+namespace {
+
+// Parses a YAML household into `root`; false with F001 diagnostics when it is not YAML we read.
+bool parse_household_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
+                          load::Node& root, Diagnostics& diagnostics) {
   const Limits& limits = rules.limits();
   if (text.size() > limits.max_household_bytes) {
     Diagnostic d;
@@ -266,13 +277,20 @@ bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view sou
   }
   load::SourceFile file{std::string(source_name), std::string(text)};
   std::size_t before = diagnostics.size();
-  load::Node root = load::parse_yaml(file, limits, diagnostics);
-  if (diagnostics.size() != before) {
-    for (std::size_t i = before; i < diagnostics.size(); ++i) {
-      diagnostics[i].code = std::string(codes::kMalformedFacts);
-    }
-    return false;
+  root = load::parse_yaml(file, limits, diagnostics);
+  if (diagnostics.size() == before) return true;
+  for (std::size_t i = before; i < diagnostics.size(); ++i) {
+    diagnostics[i].code = std::string(codes::kMalformedFacts);
   }
+  return false;
+}
+
+}  // namespace
+
+bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
+               Facts& facts, Diagnostics& diagnostics) {
+  load::Node root;
+  if (!parse_household_yaml(rules, text, source_name, root, diagnostics)) return false;
   return bind_node(rules, root, source_name, facts, diagnostics);
 }
 
@@ -283,13 +301,25 @@ bool bind_json(const RuleSet& rules, std::string_view text, std::string_view sou
   return bind_node(rules, root, source_name, facts, diagnostics);
 }
 
+// Text that starts with '{' is JSON, or else a YAML flow mapping ({id: h1, members: [...]}):
+// when the JSON parser rejects it, it is read as YAML, and only if that fails too are the JSON
+// errors reported (the text looked like JSON). A valid JSON document is never re-read.
 bool bind_household(const RuleSet& rules, std::string_view text, std::string_view source_name,
                     Facts& facts, Diagnostics& diagnostics) {
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{') {
-    return bind_json(rules, text, source_name, facts, diagnostics);
+  if (first == std::string_view::npos || text[first] != '{') {
+    return bind_yaml(rules, text, source_name, facts, diagnostics);
   }
-  return bind_yaml(rules, text, source_name, facts, diagnostics);
+  load::Node root;
+  Diagnostics json_errors;
+  if (!facts::parse_json(text, source_name, rules.limits(), root, json_errors)) {
+    Diagnostics yaml_errors;
+    if (!parse_household_yaml(rules, text, source_name, root, yaml_errors)) {
+      diagnostics.insert(diagnostics.end(), json_errors.begin(), json_errors.end());
+      return false;
+    }
+  }
+  return bind_node(rules, root, source_name, facts, diagnostics);
 }
 
 }  // namespace entitle

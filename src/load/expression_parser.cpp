@@ -54,9 +54,8 @@ bool is_aggregate(std::string_view name) {
 
 class Parser {
  public:
-  Parser(std::string_view text, const SourceFile& file, std::uint32_t file_index, Position start,
-         const Limits& limits)
-      : text_(text), file_(file), file_index_(file_index), start_(start), limits_(limits) {}
+  Parser(std::string_view text, std::uint32_t file_index, Position start, const Limits& limits)
+      : text_(text), file_index_(file_index), start_(start), limits_(limits) {}
 
   // expression := if | or  (and the whole text must be consumed)
   Expr parse_all() {
@@ -66,13 +65,15 @@ class Parser {
     return e;
   }
 
+  // Columns count bytes, like yaml-cpp's marks that `start_` comes from (and like every
+  // Diagnostic column; the caret of format_diagnostic converts to characters).
   Location location_at(std::size_t offset) const {
     Position p = start_;
     for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
       if (text_[i] == '\n') {
         ++p.line;
         p.column = 1;
-      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+      } else {
         ++p.column;
       }
     }
@@ -507,7 +508,6 @@ class Parser {
   }
 
   std::string_view text_;
-  const SourceFile& file_;
   std::uint32_t file_index_;
   Position start_;
   const Limits& limits_;
@@ -529,7 +529,7 @@ std::optional<Expr> parse_expression(std::string_view text, const SourceFile& fi
                                     limits.max_expression_length)));
     return std::nullopt;
   }
-  Parser parser(text, file, file_index, start, limits);
+  Parser parser(text, file_index, start, limits);
   try {
     return parser.parse_all();
   } catch (const SyntaxError& error) {

@@ -189,9 +189,12 @@ class CaseRunner {
     if (!facts::bind_node(*rules_, *household,
                           fmt::format("{}: household of '{}'", file_.path, c.name), facts_,
                           bind_errors)) {
+      // The household's nodes carry their own positions in this file.
       for (auto& d : bind_errors) {
-        d.line = household->position.line;
+        if (d.line == 0) d.line = household->position.line;
         d.file = file_.path;
+        d.source_line = std::string(file_.line_text(d.line));
+        d.message = fmt::format("in the household of '{}': {}", c.name, d.message);
         diagnostics_.push_back(std::move(d));
       }
       return false;

@@ -74,10 +74,14 @@ void json_value(std::string& out, const Value& v, const compile::NodeInfo& info)
   }
 }
 
+// A shared definition subtree (see TraceNode) is expanded where it first appears in one
+// outcome's trace; later uses show the definition's value without children.
 void trace_json(std::string& out, const RuleSet& rules, const Facts& facts, const Result& result,
-                std::uint32_t index) {
+                std::uint32_t index, std::vector<std::uint8_t>& expanded) {
   const auto& impl = rules.impl();
   const TraceNode& t = result.trace[index];
+  bool again = expanded[index] != 0;
+  expanded[index] = 1;
   const auto& info = impl.node_info[t.source];
   out += "{\"expr\":";
   quoted(out, info.text);
@@ -94,11 +98,11 @@ void trace_json(std::string& out, const RuleSet& rules, const Facts& facts, cons
     quoted(out, impl.parameters[t.parameter].name);
     out += fmt::format(",\"since\":\"{}\"}}", t.since.to_string());
   }
-  if (t.first_child != kNoTrace) {
+  if (t.first_child != kNoTrace && !again) {
     out += ",\"children\":[";
     for (std::uint32_t c = t.first_child; c != kNoTrace; c = result.trace[c].next_sibling) {
       if (c != t.first_child) out += ',';
-      trace_json(out, rules, facts, result, c);
+      trace_json(out, rules, facts, result, c, expanded);
     }
     out += ']';
   }
@@ -118,15 +122,16 @@ void outcome_trace(std::string& out, const RuleSet& rules, const Facts& facts, c
   if (o.condition_trace == kNoTrace && o.filter_trace == kNoTrace) return;
   out += ",\"trace\":{";
   bool comma = false;
+  std::vector<std::uint8_t> expanded(result.trace.size(), 0);
   if (o.filter_trace != kNoTrace) {
     out += "\"recipient\":";
-    trace_json(out, rules, facts, result, o.filter_trace);
+    trace_json(out, rules, facts, result, o.filter_trace, expanded);
     comma = true;
   }
   if (o.condition_trace != kNoTrace) {
     if (comma) out += ',';
     out += "\"when\":";
-    trace_json(out, rules, facts, result, o.condition_trace);
+    trace_json(out, rules, facts, result, o.condition_trace, expanded);
   }
   out += '}';
 }

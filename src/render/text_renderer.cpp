@@ -106,11 +106,22 @@ bool is_aggregate(OpCode op) {
 
 class TraceWriter {
  public:
+  // One writer per outcome: a shared definition subtree (see TraceNode) is expanded where it
+  // first appears; later uses show the definition's value only.
   TraceWriter(const RuleSet& rules, const Facts& facts, const Result& result, std::string_view lang)
-      : impl_(rules.impl()), facts_(facts), result_(result), words_(words(lang)) {}
+      : impl_(rules.impl()),
+        facts_(facts),
+        result_(result),
+        words_(words(lang)),
+        expanded_(result.trace.size(), 0) {}
 
+  // Lines for trace node `index` and the children worth showing. A node is labelled with its
+  // member's id when that differs from `parent_member` (kEveryMember: always).
+  static constexpr std::int32_t kEveryMember = -2;
   void node(std::string& out, std::uint32_t index, int indent, std::int32_t parent_member) {
     const TraceNode& t = result_.trace[index];
+    bool again = expanded_[index] != 0;
+    expanded_[index] = 1;
     const auto& info = impl_.node_info[t.source];
     const auto& compiled = impl_.nodes[t.source];
     out.append(static_cast<std::size_t>(indent) * 2, ' ');
@@ -126,21 +137,22 @@ class TraceWriter {
     }
     std::string operands = render::operand_values(impl_, result_.trace, t, words_.since);
     if (!operands.empty()) out += fmt::format("   ({})", operands);
-    if (t.parameter >= 0 && boolean) {
-      out += fmt::format("   ({} {})", words_.since, t.since.to_string());
-    }
+    if (t.parameter >= 0) out += fmt::format("   ({} {})", words_.since, t.since.to_string());
     out += '\n';
+    if (again) return;
     // Children worth a line of their own: logical structure and definitions; the operands of
     // a comparison are already shown inline.
     if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
         compiled.op == OpCode::kIf || compiled.op == OpCode::kHouseholdDefinition ||
         compiled.op == OpCode::kMemberDefinition || is_aggregate(compiled.op)) {
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-        if (is_aggregate(compiled.op) && result_.trace[c].value.is_false() &&
-            !t.value.is_unknown()) {
-          continue;  // members the filter left out
+        bool is_filter =
+            is_aggregate(compiled.op) && result_.trace[c].source == impl_.args[compiled.first_arg];
+        if (is_filter && result_.trace[c].value.is_false() && !t.value.is_unknown()) {
+          continue;  // a member the filter left out (a false value is shown: it may decide)
         }
-        node(out, c, indent + 1, t.member);
+        // Each member an aggregation looks at is named, the recipient too.
+        node(out, c, indent + 1, is_aggregate(compiled.op) ? kEveryMember : t.member);
       }
     }
   }
@@ -150,6 +162,7 @@ class TraceWriter {
   const Facts& facts_;
   const Result& result_;
   const Words& words_;
+  std::vector<std::uint8_t> expanded_;
 };
 
 std::string recipient_name(const Facts& facts, std::int32_t member, const Words& w) {

@@ -11,7 +11,7 @@ bool has_errors(const Diagnostics& diagnostics) noexcept {
                      [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
-static std::string_view severity_name(Severity severity) {
+std::string_view to_string(Severity severity) noexcept {
   switch (severity) {
     case Severity::kError:
       return "error";
@@ -31,7 +31,7 @@ std::string format_diagnostic(const Diagnostic& d) {
     if (d.line > 0 && d.column > 0) out += fmt::format(":{}", d.column);
     out += ": ";
   }
-  out += fmt::format("{}: ", severity_name(d.severity));
+  out += fmt::format("{}: ", to_string(d.severity));
   if (!d.path.empty()) out += fmt::format("{}: ", d.path);
   out += fmt::format("{} [{}]\n", d.message, d.code);
   if (!d.source_line.empty() && d.column > 0) {

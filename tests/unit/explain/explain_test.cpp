@@ -1,5 +1,4 @@
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -7,35 +6,34 @@
 #include "entitle/evaluate.hpp"
 #include "entitle/explain.hpp"
 #include "entitle/facts.hpp"
-#include "unit/explain/fixtures.hpp"
+#include "support/package.hpp"
 
 namespace entitle {
 namespace {
 
 namespace fs = std::filesystem;
 
-using testing::load;
-using testing::Loaded;
+using testing::check_golden;
 using testing::read_file;
+using testing::source_path;
+using testing::test_data;
 
-const std::string kWuhan = std::string(ENTITLE_SOURCE_DIR) + "/rules/wuhan-2012";
-const std::string kTimeline = std::string(ENTITLE_TEST_DATA) + "/timeline/package";
+const std::string kWuhan = source_path("rules/wuhan-2012");
+const std::string kTimeline = test_data("timeline/package");
 
-fs::path example(const char* name) {
-  return fs::path(ENTITLE_SOURCE_DIR) / "examples/households" / name;
+using Loaded = testing::HouseholdFile;
+
+void load(const std::string& package, const std::string& household, Loaded& out) {
+  testing::load_household(package, household, out);
 }
 
-// Approved output: on a mismatch the actual text is written next to the golden file.
-void approve(const std::string& actual, const std::string& golden) {
-  fs::path path = fs::path(ENTITLE_TEST_DATA) / "explain" / (golden + ".approved.txt");
-  std::string expected = read_file(path);
-  if (actual != expected) {
-    fs::path written = path;
-    written.replace_extension().replace_extension(".actual.txt");
-    std::ofstream(written, std::ios::binary) << actual;
-    FAIL_CHECK("output differs from " << path.string() << "; see " << written.string()
-                                      << " (diff them; rename to approve)");
-  }
+std::string example(const char* name) {
+  return source_path(std::string("examples/households/") + name);
+}
+
+// Approved output under tests/data/golden/explain/.
+void approve(const std::string& actual, const std::string& name) {
+  check_golden("explain/" + name + ".txt", actual);
 }
 
 TEST_CASE("explanations read the same as their approved text in both languages", "[explain]") {
@@ -55,8 +53,7 @@ TEST_CASE("explanations read the same as their approved text in both languages",
           "elderly-planning-household.grandmother.zh");
 
   Loaded unknown;
-  load(kTimeline, fs::path(ENTITLE_TEST_DATA) / "timeline/households/unknown-birth-date.yaml",
-       unknown);
+  load(kTimeline, test_data("timeline/households/unknown-birth-date.yaml"), unknown);
   approve(explain_text(unknown.rules, unknown.facts, as_of, en), "unknown-birth-date.en");
 
   Date from = *Date::parse("2010-01-01");
@@ -136,7 +133,7 @@ TEST_CASE("why, why not and when, in English and Chinese", "[explain]") {
 TEST_CASE("undetermined rules name the missing facts and the conditions that need them",
           "[explain]") {
   Loaded h;
-  load(kTimeline, fs::path(ENTITLE_TEST_DATA) / "timeline/households/unknown-birth-date.yaml", h);
+  load(kTimeline, test_data("timeline/households/unknown-birth-date.yaml"), h);
   ExplainOptions en, zh;
   zh.lang = "zh";
   en.rule = zh.rule = "pension";

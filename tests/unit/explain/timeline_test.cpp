@@ -7,15 +7,18 @@
 #include "entitle/evaluate.hpp"
 #include "entitle/explain.hpp"
 #include "entitle/facts.hpp"
-#include "unit/explain/fixtures.hpp"
+#include "support/package.hpp"
 
 namespace entitle {
 namespace {
 
 namespace fs = std::filesystem;
 
-using testing::load;
-using testing::Loaded;
+using Loaded = testing::HouseholdFile;
+
+void load(const std::string& package, const fs::path& household, Loaded& out) {
+  testing::load_household(package, household.string(), out);
+}
 
 Date D(const char* text) {
   return *Date::parse(text);
