@@ -9,22 +9,17 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
+
+from clitest import Checks, runner
 
 ENTITLE, ROOT, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 RULES = os.path.join(ROOT, "rules", "wuhan-2012")
 EXAMPLES = sorted(glob.glob(os.path.join(ROOT, "examples", "households", "*.yaml")))
-failures = []
+check = Checks()
+run = runner(ENTITLE)
 
 
-def run(*args):
-    return subprocess.run([ENTITLE, *args], capture_output=True, text=True)
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
 def granted(household, day, rule, member):
@@ -74,7 +69,4 @@ check("2015-03-03 to 2019-12-31 — mother turns 60 on 2015-03-03\n  + home_care
       "1 hour/day" in r.stdout, f"timeline boundary: {r.stdout}")
 check("→ father" not in r.stdout, "--member filters the timeline")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print(f"ok ({claims} when-sentences checked)")
+check.finish(f"ok ({claims} when-sentences checked)")

@@ -6,24 +6,19 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
+
+from clitest import Checks, runner
 import tempfile
 
 ENTITLE, ROOT, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 DATA = os.path.join(ROOT, "tests", "data", "lint")
 CHECKS = ["unused-parameter", "unused-definition", "never-granted", "missing-basis",
           "missing-title", "parameter-gap", "duplicate-title", "orphan-test-file"]
-failures = []
+check = Checks()
+run = runner(ENTITLE)
 
 
-def run(*args):
-    return subprocess.run([ENTITLE, *args], capture_output=True, text=True)
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
 # The Wuhan package is clean even with --strict.
@@ -74,7 +69,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "7 passed, 0 failed" in r.stdout,
           f"emitted tests: {r.stdout}{r.stderr}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("ok")
+check.finish("ok")

@@ -9,8 +9,9 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
+
+from clitest import Checks, runner
 
 ENTITLE, ROOT, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
 RULES = os.path.join(ROOT, "rules", "wuhan-2012")
@@ -24,19 +25,13 @@ SETS = [
      sorted(glob.glob(os.path.join(DATA, "all-types", "good", "*.*"))),
      sorted(glob.glob(os.path.join(DATA, "all-types", "bad", "*.*")))),
 ]
-failures = []
+check = Checks()
+run = runner(ENTITLE)
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
-def run(*args):
-    return subprocess.run(list(args), capture_output=True, text=True)
-
-
-r = run(ENTITLE, "schema", RULES)
+r = run("schema", RULES)
 check(r.returncode == 0, f"schema exited {r.returncode}: {r.stderr}")
 schema = json.loads(r.stdout)
 check(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema", "draft 2020-12")
@@ -57,28 +52,28 @@ schema_path = os.path.join(BUILD, "wuhan-2012.schema.json")
 with open(schema_path, "w", encoding="utf-8") as f:
     f.write(r.stdout)
 
-r = run(ENTITLE, "schema", RULES, "--format", "markdown")
+r = run("schema", RULES, "--format", "markdown")
 check(r.returncode == 0, f"markdown exited {r.returncode}")
 for fact in list(schema["properties"]) + list(props):
     check(f"| `{fact}` |" in r.stdout, f"markdown lists {fact}")
 check("| `role` | enum | `parent`, `child`, `other` |" in r.stdout, "markdown enum row")
-r = run(ENTITLE, "schema", os.path.join(DATA, "all-types", "package"), "--format", "markdown")
+r = run("schema", os.path.join(DATA, "all-types", "package"), "--format", "markdown")
 check("| `income` | money (exact, e.g. \"100.50\") |  | optional (absent: unknown) | 0 to … | "
       "月收入 | monthly income \\| in yuan |" in r.stdout, f"markdown escaping: {r.stdout}")
 
 # entitle itself accepts the good households and rejects the bad ones.
 schemas = []
 for index, (package, good, bad) in enumerate(SETS):
-    r = run(ENTITLE, "schema", package)
+    r = run("schema", package)
     path = os.path.join(BUILD, f"schema-test-{index}.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write(r.stdout)
     schemas.append(path)
     for household in good:
-        r = run(ENTITLE, "eval", "--rules", package, "--as-of", "2013-01-01", household)
+        r = run("eval", "--rules", package, "--as-of", "2013-01-01", household)
         check(r.returncode == 0, f"entitle eval rejects good household {household}: {r.stderr}")
     for household in bad:
-        r = run(ENTITLE, "eval", "--rules", package, "--as-of", "2013-01-01", household)
+        r = run("eval", "--rules", package, "--as-of", "2013-01-01", household)
         check(r.returncode == 4, f"entitle eval accepts bad household {household}")
 check([len(s[1]) >= 2 and len(s[2]) >= 7 for s in SETS] == [True, True], "test households")
 
@@ -86,14 +81,14 @@ node = shutil.which("node")
 have_tools = node and os.path.isdir(os.path.join(TOOLS, "node_modules", "ajv-formats"))
 if not have_tools:
     message = "node or tests/tools/node_modules missing: run scripts/setup"
-    if os.environ.get("ENTITLE_REQUIRE_TEST_TOOLS") == "1" or failures:
-        failures.append(message)
+    if os.environ.get("ENTITLE_REQUIRE_TEST_TOOLS") == "1" or check.failures:
+        check(False, message)
     else:
         print(f"SKIPPED the validator half: {message}")
         sys.exit(77)
 else:
     for schema_file, (package, good, bad) in zip(schemas, SETS):
-        r = run(node, os.path.join(TOOLS, "validate-households.cjs"), schema_file, *good, *bad)
+        r = runner(node)(os.path.join(TOOLS, "validate-households.cjs"), schema_file, *good, *bad)
         check(r.returncode == 0, f"validator exited {r.returncode}: {r.stderr}")
         results = {}
         for line in r.stdout.splitlines():
@@ -108,7 +103,4 @@ else:
             res = results.get(household, {})
             check(res.get("valid") is False, f"bad household {household} passes the schema")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("ok")
+check.finish("ok")
