@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "entitle/facts.hpp"
 #include "entitle/ruleset.hpp"
 
 namespace entitle::cli {
@@ -28,6 +29,15 @@ std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory
 // Reads a whole file, or stdin for "-"; nullopt with a message on stderr when unreadable.
 std::optional<std::string> read_input(const std::string& path);
 
+// Reads and binds one household (YAML or JSON, by the file name or the first character), or
+// stdin for "-"; false with the problems on stderr when it is unusable.
+bool read_household(const RuleSet& rules, const std::string& path, Facts& facts);
+
+// The evaluation date: `as_of` (YYYY-MM-DD) when given, else the household's as_of; nullopt with
+// a message on stderr when neither is there.
+std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts,
+                                    const std::string& path);
+
 // "YYYY-MM-DD" validator for CLI11 options.
 CLI::Validator date_validator();
 
@@ -35,6 +45,9 @@ CLI::Validator date_validator();
 using Runner = std::function<int()>;
 void add_eval_command(CLI::App& app, Runner& run);
 void add_test_command(CLI::App& app, Runner& run);
+void add_lint_command(CLI::App& app, Runner& run);
+void add_schema_command(CLI::App& app, Runner& run);
+void add_explain_command(CLI::App& app, Runner& run);
 void add_batch_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

@@ -43,6 +43,30 @@ std::optional<std::string> read_input(const std::string& path) {
   return std::move(file.text);
 }
 
+bool read_household(const RuleSet& rules, const std::string& path, Facts& facts) {
+  auto text = read_input(path);
+  if (!text) return false;
+  Diagnostics diagnostics;
+  std::string name = path == "-" ? "<stdin>" : path;
+  bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  bool ok = json ? bind_json(rules, *text, name, facts, diagnostics)
+                 : bind_household(rules, *text, name, facts, diagnostics);
+  if (!ok) std::fputs(format_diagnostics(diagnostics).c_str(), stderr);
+  return ok;
+}
+
+std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts,
+                                    const std::string& path) {
+  std::optional<Date> date = as_of.empty() ? facts.as_of() : Date::parse(as_of);
+  if (!date) {
+    std::fprintf(stderr,
+                 "%s: error: no evaluation date: give --as-of YYYY-MM-DD or an as_of field in "
+                 "the household\n",
+                 path == "-" ? "<stdin>" : path.c_str());
+  }
+  return date;
+}
+
 CLI::Validator date_validator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
@@ -63,6 +87,9 @@ int main(int argc, char** argv) {
   Runner run;
   add_eval_command(app, run);
   add_test_command(app, run);
+  add_lint_command(app, run);
+  add_schema_command(app, run);
+  add_explain_command(app, run);
   add_batch_command(app, run);
   try {
     app.parse(argc, argv);

@@ -12,6 +12,10 @@ namespace entitle {
 
 struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
+  // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
+  // the value, so that the trace shows every condition that failed, not only the first. Values
+  // and outcomes are the same either way (the extra operands do not count against max_eval_steps).
+  bool trace_all_conditions = false;
 };
 
 // Holds the scratch space of evaluation (definition caches, parameter values for the date,

@@ -12,6 +12,7 @@
 #include "entitle/evaluate.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "compile/program.hpp"
 
@@ -29,6 +30,7 @@ struct ENTITLE_HIDDEN Evaluator::State {
   AgeConvention convention;
   std::uint64_t steps = 0;
   std::uint64_t max_steps = 0;
+  bool trace_all = false;  // EvalOptions::trace_all_conditions
 
   std::optional<Date> parameters_date;
   std::vector<Value> parameter_values;
@@ -342,17 +344,27 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kAnd:
     case OpCode::kOr: {
       // Kleene: the deciding value (false for and, true for or) wins over unknown.
+      // With trace_all_conditions the operands after the deciding one are evaluated for the
+      // trace only; the value is the same as without.
       bool deciding = node.op == OpCode::kOr;
       bool unknown = false;
+      std::optional<Value> decided;
       for (int i = 0; i < node.argc; ++i) {
+        if (decided) {
+          std::uint64_t counted = steps;  // for the trace only: not part of the step count
+          arg(i);
+          steps = counted;
+          continue;
+        }
         Value a = arg(i);
-        if (a.is_error()) return a;
-        if (a.is_unknown()) {
+        if (a.is_error() || (!a.is_unknown() && a.as_bool() == deciding)) {
+          decided = a;
+          if (!(kTrace && trace_all)) return a;
+        } else if (a.is_unknown()) {
           unknown = true;
-        } else if (a.as_bool() == deciding) {
-          return a;
         }
       }
+      if (decided) return *decided;
       return unknown ? Value::unknown() : Value::boolean(!deciding);
     }
     case OpCode::kNegate:
@@ -625,6 +637,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   result.as_of = as_of;
   s.trace = &result.trace;
   s.prepare(facts, as_of);
+  s.trace_all = options.trace && options.trace_all_conditions;
 
   // Evaluates `node` for `member`, traced into the result when asked.
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
@@ -721,6 +734,8 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         auto* saved = s.trace;
         s.scratch_trace.clear();
         s.trace = &s.scratch_trace;
+        bool trace_all = s.trace_all;
+        s.trace_all = false;
         s.forget_definition_traces();
         s.steps = 0;
         std::uint32_t roots[4] = {kNoTrace, kNoTrace, kNoTrace, kNoTrace};
@@ -742,6 +757,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         }
         s.trace = saved;
         s.forget_definition_traces();
+        s.trace_all = trace_all;
         o.missing_end = static_cast<std::uint32_t>(result.missing.size());
       }
       if (o.outcome == Outcome::kGranted && info.kind == GrantKind::kCash && o.has_amount) {

@@ -10,6 +10,7 @@
 #include "entitle/render.hpp"
 #include "facts/binder.hpp"
 #include "load/package_loader.hpp"
+#include "policytest/test_files.hpp"
 
 namespace entitle {
 
@@ -352,10 +353,10 @@ std::string xml_escape(std::string_view text) {
 
 }  // namespace
 
-PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
-                                  const std::string& package_directory, const std::string& lang) {
+namespace policytest {
+
+std::vector<std::string> test_files(const std::string& package_directory) {
   namespace fs = std::filesystem;
-  PolicyTestReport report;
   fs::path dir = fs::path(package_directory) / "tests";
   std::error_code ec;
   std::vector<std::string> paths;
@@ -367,7 +368,15 @@ PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
     }
   }
   std::sort(paths.begin(), paths.end());
-  for (const auto& path : paths) {
+  return paths;
+}
+
+}  // namespace policytest
+
+PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
+                                  const std::string& package_directory, const std::string& lang) {
+  PolicyTestReport report;
+  for (const auto& path : policytest::test_files(package_directory)) {
     load::SourceFile file;
     if (!load::read_source_file(path, rules->limits().max_policy_file_bytes, file,
                                 report.diagnostics)) {

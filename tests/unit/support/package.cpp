@@ -256,6 +256,14 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+void load_household(const std::string& package, const std::string& path, HouseholdFile& out) {
+  if (!out.rules) out.rules = load_ruleset(package).rules;
+  REQUIRE(out.rules);
+  Diagnostics diagnostics;
+  INFO(path);
+  REQUIRE(bind_household(*out.rules, read_file(path), path, out.facts, diagnostics));
+}
+
 void check_golden(const std::string& name, const std::string& actual) {
   std::string path = test_data("golden/" + name);
   std::string expected;

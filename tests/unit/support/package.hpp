@@ -90,6 +90,16 @@ std::string read_file(const std::string& path);
 
 namespace entitle::testing {
 
+// A policy package loaded from its folder and a household file bound to it.
+struct HouseholdFile {
+  std::shared_ptr<const RuleSet> rules;
+  Facts facts;
+};
+
+// Loads `package` (unless out.rules is set already) and binds the household file `path` to it;
+// REQUIREs both.
+void load_household(const std::string& package, const std::string& path, HouseholdFile& out);
+
 // Compares `actual` with tests/data/golden/<name>. On a mismatch (or a missing golden file)
 // writes <name>.actual beside it and fails with the first differing lines; to accept a change,
 // review the .actual file and move it over the golden one.
