@@ -36,5 +36,6 @@ using Runner = std::function<int()>;
 void add_eval_command(CLI::App& app, Runner& run);
 void add_test_command(CLI::App& app, Runner& run);
 void add_batch_command(CLI::App& app, Runner& run);
+void add_diff_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   add_eval_command(app, run);
   add_test_command(app, run);
   add_batch_command(app, run);
+  add_diff_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
