@@ -199,7 +199,9 @@ void histogram(const std::vector<DiffBin>& bins, std::string_view id, std::strin
     out += fmt::format("<text x=\"{}\" y=\"{}\">No household's {} changes.</text>\n", kLeft + 20,
                        kTop + plot / 2, escape(what));
   } else {
-    for (std::uint64_t tick : {std::uint64_t{0}, most / 2, most}) {
+    std::vector<std::uint64_t> ticks = {0, most};
+    if (most / 2 > 0 && most / 2 < most) ticks.insert(ticks.begin() + 1, most / 2);
+    for (std::uint64_t tick : ticks) {
       int y = kTop + plot - static_cast<int>(static_cast<double>(tick) * plot / most + 0.5);
       out += fmt::format(
           "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><line x1=\"{}\" y1=\"{}\" "
