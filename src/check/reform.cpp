@@ -147,52 +147,57 @@ class Merger {
       m.sources.push_back(std::move(s));
   }
 
+  // Appends each of `added` to `into` unless the base (what `into` holds before) has the same
+  // name, which is an error. Duplicates within the reform are left to the checker.
+  template <typename T, typename Same, typename Message>
+  void add_new(std::vector<T>& added, std::vector<T>& into, Same same, Message message) {
+    auto base = static_cast<std::ptrdiff_t>(into.size());
+    for (auto& item : added) {
+      if (std::any_of(into.begin(), into.begin() + base,
+                      [&](const T& b) { return same(b, item); })) {
+        error(item.location, codes::kDuplicateId, message(item));
+      } else {
+        into.push_back(std::move(item));
+      }
+    }
+  }
+
   // The reform's own schema facts, parameters, definitions and rules are new: each name must be
   // free in the base.
   void add_declarations(load::SyntaxTree& reform) {
-    for (auto& f : reform.fields) {
-      bool taken = std::any_of(tree_.fields.begin(), tree_.fields.end(), [&](const auto& b) {
-        return b.entity == f.entity && b.name == f.name;
-      });
-      if (taken) {
-        error(f.location, codes::kDuplicateId,
-              fmt::format("{} fact '{}' is declared by the base package '{}'; a reform can add "
-                          "facts but not change them",
-                          entity_name(f.entity), f.name, base_name_));
-      } else {
-        tree_.fields.push_back(std::move(f));
-      }
-    }
-    for (auto& p : reform.parameters) {
-      if (find_parameter(p.name)) {
-        error(p.location, codes::kDuplicateId,
-              fmt::format("parameter '{}' is in the base package '{}'; give it new dated values "
-                          "under reform.parameters",
-                          p.name, base_name_));
-      } else {
-        tree_.parameters.push_back(std::move(p));
-      }
-    }
-    for (auto& d : reform.definitions) {
-      if (find_definition(d.entity, d.name)) {
-        error(d.location, codes::kDuplicateId,
-              fmt::format("{} definition '{}' is in the base package '{}'; give it a new "
-                          "expression under reform.definitions",
-                          entity_name(d.entity), d.name, base_name_));
-      } else {
-        tree_.definitions.push_back(std::move(d));
-      }
-    }
-    for (auto& r : reform.rules) {
-      if (find_rule(r.id)) {
-        error(r.location, codes::kDuplicateId,
-              fmt::format("rule '{}' is in the base package '{}'; change it under "
-                          "reform.replace_rules",
-                          r.id, base_name_));
-      } else {
-        tree_.rules.push_back(std::move(r));
-      }
-    }
+    auto same_entity_and_name = [](const auto& a, const auto& b) {
+      return a.entity == b.entity && a.name == b.name;
+    };
+    add_new(reform.fields, tree_.fields, same_entity_and_name, [&](const load::Field& f) {
+      return fmt::format(
+          "{} fact '{}' is declared by the base package '{}'; a reform can add "
+          "facts but not change them",
+          entity_name(f.entity), f.name, base_name_);
+    });
+    add_new(
+        reform.parameters, tree_.parameters,
+        [](const auto& a, const auto& b) { return a.name == b.name; },
+        [&](const load::Parameter& p) {
+          return fmt::format(
+              "parameter '{}' is in the base package '{}'; give it new dated "
+              "values under reform.parameters",
+              p.name, base_name_);
+        });
+    add_new(reform.definitions, tree_.definitions, same_entity_and_name,
+            [&](const load::Definition& d) {
+              return fmt::format(
+                  "{} definition '{}' is in the base package '{}'; give it a new "
+                  "expression under reform.definitions",
+                  entity_name(d.entity), d.name, base_name_);
+            });
+    add_new(
+        reform.rules, tree_.rules, [](const auto& a, const auto& b) { return a.id == b.id; },
+        [&](const load::Rule& r) {
+          return fmt::format(
+              "rule '{}' is in the base package '{}'; change it under "
+              "reform.replace_rules",
+              r.id, base_name_);
+        });
   }
 
   // A reform's values supersede the base's from the first of them on: base values from that

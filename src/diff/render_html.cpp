@@ -8,6 +8,7 @@
 
 #include "diff/format.hpp"
 #include "entitle/diff.hpp"
+#include "util/text.hpp"
 
 namespace entitle {
 
@@ -16,33 +17,6 @@ namespace {
 using diff::count;
 using diff::money;
 using diff::signed_money;
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // An amount as a fraction of the chart's largest, for lengths (the one place a double appears:
 // drawing, never money).
@@ -84,7 +58,7 @@ void card(std::string& out, std::string_view label, std::string_view value,
           std::string_view css = "") {
   out += fmt::format(
       "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value {}\">{}</div></div>\n",
-      escape(label), css, escape(value));
+      xml_escape(label), css, xml_escape(value));
 }
 
 std::string change_class(std::optional<Decimal> d) {
@@ -142,11 +116,11 @@ void cost_chart(const DiffReport& r, std::string& out) {
     if (panel.rows.empty()) continue;
     out +=
         fmt::format("<text x=\"0\" y=\"{}\" font-weight=\"600\" font-size=\"13\">{} ({})</text>\n",
-                    y + 20, panel.title, escape(r.currency));
+                    y + 20, panel.title, xml_escape(r.currency));
     y += kHeading;
     for (const auto& row : panel.rows) {
       out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLabel - 8,
-                         y + 19, escape(row.id));
+                         y + 19, xml_escape(row.id));
       int k = 0;
       for (auto [amount, colour, name] : {std::tuple{row.base, kBaseColour, "base"},
                                           std::tuple{row.reform, kReformColour, "reform"}}) {
@@ -156,8 +130,8 @@ void cost_chart(const DiffReport& r, std::string& out) {
         out += fmt::format(
             "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"13\" fill=\"{}\">"
             "<title>{} {}: {} {}</title></rect><text x=\"{}\" y=\"{}\">{}</text>\n",
-            name, kLabel, top, length, colour, escape(row.id), name, money(amount),
-            escape(r.currency), kLabel + length + 6, top + 11, money(amount));
+            name, kLabel, top, length, colour, xml_escape(row.id), name, money(amount),
+            xml_escape(r.currency), kLabel + length + 6, top + 11, money(amount));
         ++k;
       }
       y += kRow;
@@ -167,7 +141,7 @@ void cost_chart(const DiffReport& r, std::string& out) {
   out += fmt::format(
       "<figcaption>Cash per rule over the population ({}), base and reform: one-time payments "
       "of the rules paid once, a year's payments of the others.</figcaption></figure>\n",
-      escape(r.currency));
+      xml_escape(r.currency));
 }
 
 // Vertical bars: households per bin of change, the unchanged ones left out (they would flatten
@@ -190,14 +164,14 @@ void histogram(const std::vector<DiffBin>& bins, std::string_view id, std::strin
       "<figure><svg id=\"{0}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{1}\" height=\"{2}\" "
       "viewBox=\"0 0 {1} {2}\" role=\"img\" aria-label=\"Households by change in {3}\" "
       "font-size=\"12\">\n",
-      id, kWidth, kHeight, escape(what));
+      id, kWidth, kHeight, xml_escape(what));
   out += fmt::format(
       "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#4a5568\"/><line x1=\"{0}\" "
       "y1=\"{2}\" x2=\"{3}\" y2=\"{2}\" stroke=\"#4a5568\"/>\n",
       kLeft, kTop, kTop + plot, kWidth - 10);
   if (drawn.empty()) {
     out += fmt::format("<text x=\"{}\" y=\"{}\">No household's {} changes.</text>\n", kLeft + 20,
-                       kTop + plot / 2, escape(what));
+                       kTop + plot / 2, xml_escape(what));
   } else {
     std::vector<std::uint64_t> ticks = {0, most};
     if (most / 2 > 0 && most / 2 < most) ticks.insert(ticks.begin() + 1, most / 2);
@@ -220,7 +194,7 @@ void histogram(const std::vector<DiffBin>& bins, std::string_view id, std::strin
           "<rect class=\"bin\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} "
           "{}: {} households</title></rect>\n",
           x + slot / 8, kTop + plot - h, slot - slot / 4, h,
-          b.high <= Decimal() ? "#c53030" : "#2f855a", escape(label), escape(currency),
+          b.high <= Decimal() ? "#c53030" : "#2f855a", xml_escape(label), xml_escape(currency),
           count(b.households));
       out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + slot / 2,
                          kTop + plot - h - 4, count(b.households));
@@ -228,14 +202,14 @@ void histogram(const std::vector<DiffBin>& bins, std::string_view id, std::strin
       out += fmt::format(
           "<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" transform=\"rotate(-30 {0} {1})\">{2}"
           "</text>\n",
-          lx, ly, escape(label));
+          lx, ly, xml_escape(label));
     }
   }
   out += "</svg>\n";
   out += fmt::format(
       "<figcaption>Households by the change in their {} ({}); {} households with no change are "
       "not drawn.</figcaption></figure>\n",
-      escape(what), escape(currency), count(unchanged));
+      xml_escape(what), xml_escape(currency), count(unchanged));
 }
 
 void rules_table(const DiffReport& r, std::string& out) {
@@ -244,9 +218,9 @@ void rules_table(const DiffReport& r, std::string& out) {
       "</th><th colspan=\"3\">one-time {0}</th><th colspan=\"3\">annual {0}</th></tr>\n"
       "<tr><th>base</th><th>reform</th><th>change</th><th>base</th><th>reform</th><th>change</th>"
       "<th>base</th><th>reform</th><th>change</th></tr></thead><tbody>\n",
-      escape(r.currency));
+      xml_escape(r.currency));
   auto cell = [&](std::string_view text, std::string_view css = "") {
-    out += fmt::format("<td class=\"{}\">{}</td>", css, escape(text));
+    out += fmt::format("<td class=\"{}\">{}</td>", css, xml_escape(text));
   };
   auto money_cells = [&](Decimal b, Decimal f) {
     auto d = diff::change(b, f);
@@ -258,8 +232,8 @@ void rules_table(const DiffReport& r, std::string& out) {
     std::string id = rule.id;
     if (!rule.in_base) id += " (added)";
     if (!rule.in_reform) id += " (removed)";
-    out += fmt::format("<tr><td title=\"{}\">", escape(rule.title));
-    out += escape(id) + "</td>";
+    out += fmt::format("<tr><td title=\"{}\">", xml_escape(rule.title));
+    out += xml_escape(id) + "</td>";
     cell(count(rule.base.granted));
     cell(count(rule.reform.granted));
     cell(diff::count_change(rule.base.granted, rule.reform.granted));
@@ -284,25 +258,25 @@ void rules_table(const DiffReport& r, std::string& out) {
 
 void households(const std::vector<DiffHousehold>& list, std::string_view title, std::string_view id,
                 std::string_view currency, std::string& out) {
-  out += fmt::format("<h2>{}</h2>\n<div id=\"{}\">\n", escape(title), id);
+  out += fmt::format("<h2>{}</h2>\n<div id=\"{}\">\n", xml_escape(title), id);
   if (list.empty()) out += "<p class=\"muted\">None.</p>\n";
   for (const auto& h : list) {
     out += fmt::format(
         "<details open><summary>{} <span class=\"{}\">{} {}</span> <span class=\"muted\">line {}, "
         "as of {}; one-time {} → {}, annual {} → {}</span></summary>\n",
-        escape(h.id), h.change > Decimal() ? "gain" : "loss", signed_money(h.change),
-        escape(currency), h.line, h.as_of.to_string(), money(h.base_once), money(h.reform_once),
+        xml_escape(h.id), h.change > Decimal() ? "gain" : "loss", signed_money(h.change),
+        xml_escape(currency), h.line, h.as_of.to_string(), money(h.base_once), money(h.reform_once),
         money(h.base_annual), money(h.reform_annual));
     out += "<ul>\n";
     for (const auto& c : h.rules) {
-      out += fmt::format("<li><b>{}</b> → {}: {} → {}\n", escape(c.rule), escape(c.recipient),
-                         escape(c.base), escape(c.reform));
+      out += fmt::format("<li><b>{}</b> → {}: {} → {}\n", xml_escape(c.rule),
+                         xml_escape(c.recipient), xml_escape(c.base), xml_escape(c.reform));
       for (const auto& why : c.why) {
         std::string_view css = why.rfind("- ", 0) == 0   ? "minus"
                                : why.rfind("+ ", 0) == 0 ? "plus"
                                                          : "";
         out += fmt::format("<div class=\"why\"><span class=\"{}\">{}</span></div>\n", css,
-                           escape(why));
+                           xml_escape(why));
       }
       out += "</li>\n";
     }
@@ -317,11 +291,11 @@ std::string render_diff_html(const DiffReport& r) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>entitle diff: {} → {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                     escape(r.base.name), escape(r.reform.name), kStyle);
+                     xml_escape(r.base.name), xml_escape(r.reform.name), kStyle);
   out += "<main>\n<h1>Policy what-if: reform against base</h1>\n";
   out += fmt::format("<p class=\"packages\">Base <b>{} {}</b> → reform <b>{} {}</b></p>\n",
-                     escape(r.base.name), escape(r.base.version), escape(r.reform.name),
-                     escape(r.reform.version));
+                     xml_escape(r.base.name), xml_escape(r.base.version), xml_escape(r.reform.name),
+                     xml_escape(r.reform.version));
   out += fmt::format("<p class=\"muted\">{}. {} records: {} households evaluated, {} errors.</p>\n",
                      r.as_of ? "As of " + r.as_of->to_string() + " for every household"
                              : std::string("As of each household's own date"),
@@ -365,14 +339,14 @@ std::string render_diff_html(const DiffReport& r) {
                        count(r.errors));
     for (const auto& e : r.first_errors) {
       out += fmt::format("<li>line {}{}: {}</li>\n", e.line,
-                         e.household.empty() ? "" : " (" + escape(e.household) + ")",
-                         escape(e.message));
+                         e.household.empty() ? "" : " (" + xml_escape(e.household) + ")",
+                         xml_escape(e.message));
     }
     out += "</ul>\n";
   }
   out += fmt::format(
       "<p class=\"muted\">Rule set digests: base {}, reform {}. Generated by entitle diff.</p>\n",
-      escape(r.base.digest.substr(0, 16)), escape(r.reform.digest.substr(0, 16)));
+      xml_escape(r.base.digest.substr(0, 16)), xml_escape(r.reform.digest.substr(0, 16)));
   out += "</main>\n</body>\n</html>\n";
   return out;
 }

@@ -47,6 +47,20 @@ class Json {
   void number(std::uint64_t n) { value(std::to_string(n)); }
   void boolean(bool b) { value(b ? "true" : "false"); }
 
+  // "name": value
+  void field(std::string_view name, std::string_view s) {
+    key(name);
+    text(s);
+  }
+  void field(std::string_view name, std::uint64_t n) {
+    key(name);
+    number(n);
+  }
+  void field(std::string_view name, Decimal d) {
+    key(name);
+    money(d);
+  }
+
  private:
   void comma() {
     if (!fresh_ && !out.empty()) out += ',';
@@ -57,14 +71,10 @@ class Json {
 
 void package(Json& j, const DiffPackage& p) {
   j.open('{');
-  j.key("name");
-  j.text(p.name);
-  j.key("version");
-  j.text(p.version);
-  j.key("digest");
-  j.text(p.digest);
-  j.key("directory");
-  j.text(p.directory);
+  j.field("name", p.name);
+  j.field("version", p.version);
+  j.field("digest", p.digest);
+  j.field("directory", p.directory);
   j.close('}');
 }
 
@@ -78,25 +88,18 @@ void money_change(Json& j, Decimal base, Decimal reform) {
 
 void side(Json& j, const RuleTally& t, Decimal once) {
   j.open('{');
-  j.key("recipients");
-  j.number(t.granted);
-  j.key("undetermined");
-  j.number(t.undetermined);
-  j.key("errors");
-  j.number(t.errors);
-  j.key("once");
-  j.money(once);
-  j.key("annual");
-  j.money(t.annual);
+  j.field("recipients", t.granted);
+  j.field("undetermined", t.undetermined);
+  j.field("errors", t.errors);
+  j.field("once", once);
+  j.field("annual", t.annual);
   j.close('}');
 }
 
 void total(Json& j, Decimal base, Decimal reform) {
   j.open('{');
-  j.key("base");
-  j.money(base);
-  j.key("reform");
-  j.money(reform);
+  j.field("base", base);
+  j.field("reform", reform);
   j.key("change");
   money_change(j, base, reform);
   j.key("percent");
@@ -112,12 +115,9 @@ void bins(Json& j, const std::vector<DiffBin>& list) {
   j.open('[');
   for (const auto& b : list) {
     j.open('{');
-    j.key("low");
-    j.money(b.low);
-    j.key("high");
-    j.money(b.high);
-    j.key("households");
-    j.number(b.households);
+    j.field("low", b.low);
+    j.field("high", b.high);
+    j.field("households", b.households);
     j.close('}');
   }
   j.close(']');
@@ -127,40 +127,28 @@ void households(Json& j, const std::vector<DiffHousehold>& list) {
   j.open('[');
   for (const auto& h : list) {
     j.open('{');
-    j.key("household");
-    j.text(h.id);
-    j.key("line");
-    j.number(h.line);
-    j.key("as_of");
-    j.text(h.as_of.to_string());
-    j.key("change");
-    j.money(h.change);
+    j.field("household", h.id);
+    j.field("line", h.line);
+    j.field("as_of", h.as_of.to_string());
+    j.field("change", h.change);
     j.key("base");
     j.open('{');
-    j.key("once");
-    j.money(h.base_once);
-    j.key("annual");
-    j.money(h.base_annual);
+    j.field("once", h.base_once);
+    j.field("annual", h.base_annual);
     j.close('}');
     j.key("reform");
     j.open('{');
-    j.key("once");
-    j.money(h.reform_once);
-    j.key("annual");
-    j.money(h.reform_annual);
+    j.field("once", h.reform_once);
+    j.field("annual", h.reform_annual);
     j.close('}');
     j.key("rules");
     j.open('[');
     for (const auto& c : h.rules) {
       j.open('{');
-      j.key("rule");
-      j.text(c.rule);
-      j.key("recipient");
-      j.text(c.recipient);
-      j.key("base");
-      j.text(c.base);
-      j.key("reform");
-      j.text(c.reform);
+      j.field("rule", c.rule);
+      j.field("recipient", c.recipient);
+      j.field("base", c.base);
+      j.field("reform", c.reform);
       j.key("why");
       j.open('[');
       for (const auto& w : c.why)
@@ -189,31 +177,25 @@ std::string render_diff_json(const DiffReport& r) {
   } else {
     j.value("null");
   }
-  j.key("currency");
-  j.text(r.currency);
+  j.field("currency", r.currency);
   j.key("population");
   j.open('{');
-  j.key("records");
-  j.number(r.records);
-  j.key("households");
-  j.number(r.households);
-  j.key("errors");
-  j.number(r.errors);
+  j.field("records", r.records);
+  j.field("households", r.households);
+  j.field("errors", r.errors);
   j.close('}');
   j.key("errors");
   j.open('[');
   for (const auto& e : r.first_errors) {
     j.open('{');
-    j.key("line");
-    j.number(e.line);
+    j.field("line", e.line);
     j.key("household");
     if (e.household.empty()) {
       j.value("null");
     } else {
       j.text(e.household);
     }
-    j.key("error");
-    j.text(e.message);
+    j.field("error", e.message);
     j.close('}');
   }
   j.close(']');
@@ -221,16 +203,11 @@ std::string render_diff_json(const DiffReport& r) {
   j.open('[');
   for (const auto& rule : r.rules) {
     j.open('{');
-    j.key("rule");
-    j.text(rule.id);
-    j.key("title");
-    j.text(rule.title);
-    j.key("kind");
-    j.text(to_string(rule.kind));
-    j.key("period");
-    j.text(to_string(rule.period));
-    j.key("in");
-    j.text(rule.in_base && rule.in_reform ? "both" : rule.in_base ? "base" : "reform");
+    j.field("rule", rule.id);
+    j.field("title", rule.title);
+    j.field("kind", to_string(rule.kind));
+    j.field("period", to_string(rule.period));
+    j.field("in", rule.in_base && rule.in_reform ? "both" : rule.in_base ? "base" : "reform");
     j.key("base");
     side(j, rule.base, rule.base_once);
     j.key("reform");
@@ -257,14 +234,10 @@ std::string render_diff_json(const DiffReport& r) {
   j.close('}');
   j.key("households");
   j.open('{');
-  j.key("better_off");
-  j.number(r.better_off);
-  j.key("worse_off");
-  j.number(r.worse_off);
-  j.key("unchanged");
-  j.number(r.unchanged);
-  j.key("unchanged_other_entitlements_changed");
-  j.number(r.unchanged_other);
+  j.field("better_off", r.better_off);
+  j.field("worse_off", r.worse_off);
+  j.field("unchanged", r.unchanged);
+  j.field("unchanged_other_entitlements_changed", r.unchanged_other);
   j.close('}');
   j.key("distribution");
   j.open('{');

@@ -733,6 +733,15 @@ void read_parameter_changes(Reader& reader, const Node& node) {
   }
 }
 
+// Runs `read`, which appends to `all`, and moves what it appended to `aside`.
+template <typename T, typename Read>
+void read_aside(std::vector<T>& all, std::vector<T>& aside, Read read) {
+  auto before = static_cast<std::ptrdiff_t>(all.size());
+  read();
+  std::move(all.begin() + before, all.end(), std::back_inserter(aside));
+  all.erase(all.begin() + before, all.end());
+}
+
 // reform := {parameters, definitions, replace_rules, remove_rules, effective}; definitions and
 // replace_rules have the shape of the ordinary sections and are read by their readers.
 void read_reform(Reader& reader, const Node& key, const Node& node) {
@@ -744,20 +753,11 @@ void read_reform(Reader& reader, const Node& key, const Node& node) {
   if (!map.ok()) return;
   if (const Node* params = map.get("parameters")) read_parameter_changes(reader, *params);
   if (const Node* defs = map.get("definitions")) {
-    auto& all = reader.tree.definitions;
-    std::size_t before = all.size();
-    read_definitions(reader, *defs);
-    std::move(all.begin() + static_cast<std::ptrdiff_t>(before), all.end(),
-              std::back_inserter(reform.definitions));
-    all.resize(before);
+    read_aside(reader.tree.definitions, reform.definitions,
+               [&] { read_definitions(reader, *defs); });
   }
   if (const Node* rules = map.get("replace_rules")) {
-    auto& all = reader.tree.rules;
-    std::size_t before = all.size();
-    read_rules(reader, *rules);
-    std::move(all.begin() + static_cast<std::ptrdiff_t>(before), all.end(),
-              std::back_inserter(reform.replace_rules));
-    all.resize(before);
+    read_aside(reader.tree.rules, reform.replace_rules, [&] { read_rules(reader, *rules); });
   }
   if (const Node* removed = map.get("remove_rules")) {
     if (!removed->is_sequence()) {

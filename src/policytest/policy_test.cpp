@@ -10,6 +10,7 @@
 #include "entitle/render.hpp"
 #include "facts/binder.hpp"
 #include "load/package_loader.hpp"
+#include "util/text.hpp"
 
 namespace entitle {
 
@@ -323,29 +324,6 @@ class CaseRunner {
   Diagnostics& diagnostics_;
   std::string lang_;
 };
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -165,8 +165,22 @@ def test_bad_reform():
           f"a reform moved away from its base says where 'extends' points: {p.stderr[:300]}")
 
 
+def test_readme_walkthrough():
+    population = subprocess.run([GENERATOR, "--count", "10000", "--as-of", "2014-06-01"],
+                                check=True, capture_output=True).stdout
+    path = os.path.join(TMP, "walkthrough.jsonl")
+    with open(path, "wb") as f:
+        f.write(population)
+    _, out, _ = diff(os.path.join(REFORMS, "care-allowance-age-65"), ["--top", "1"],
+                     population=path)
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    start = readme.index("--as-of 2014-06-01 --top 1 population.jsonl\n") + 44
+    shown = readme[start:readme.index("```", start)]
+    check(len(out) > 1000 and shown == out, "README's diff walkthrough shows what the command prints")
+
+
 for test in [test_text_report, test_json_report, test_against_itself_and_csv,
-             test_errors_and_statuses, test_bad_reform]:
+             test_errors_and_statuses, test_bad_reform, test_readme_walkthrough]:
     test()
 
 shutil.rmtree(TMP, ignore_errors=True)
