@@ -250,16 +250,16 @@ class Compiler {
   }
 
   static bool is_aggregate(OpCode op) {
-    return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll ||
-           op == OpCode::kSum || op == OpCode::kMin || op == OpCode::kMax;
+    return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
+           op == OpCode::kMin || op == OpCode::kMax;
   }
 
   // Nothing to save by remembering these: they are read, not computed (definitions have their
   // own cache in the evaluator).
   static bool is_leaf(OpCode op) {
     return op == OpCode::kConst || op == OpCode::kHouseholdFact || op == OpCode::kMemberFact ||
-           op == OpCode::kParameter || op == OpCode::kAsOf ||
-           op == OpCode::kHouseholdDefinition || op == OpCode::kMemberDefinition;
+           op == OpCode::kParameter || op == OpCode::kAsOf || op == OpCode::kHouseholdDefinition ||
+           op == OpCode::kMemberDefinition;
   }
 
   // Work done once at load so that evaluation repeats less of it: which nodes depend on the

@@ -147,7 +147,7 @@ struct RuleSet::Impl {
   std::vector<compile::Node> nodes;
   std::vector<compile::NodeInfo> node_info;  // parallel to nodes
   std::vector<std::uint32_t> args;
-  std::deque<std::string> strings;  // literal strings; deque keeps them in place
+  std::deque<std::string> strings;             // literal strings; deque keeps them in place
   std::vector<std::uint8_t> member_dependent;  // per node: its value depends on the member in scope
   std::uint32_t household_memos = 0, member_memos = 0;  // memo slots (Node::memo) of each kind
 
