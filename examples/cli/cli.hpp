@@ -49,5 +49,6 @@ void add_lint_command(CLI::App& app, Runner& run);
 void add_schema_command(CLI::App& app, Runner& run);
 void add_explain_command(CLI::App& app, Runner& run);
 void add_batch_command(CLI::App& app, Runner& run);
+void add_diff_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   add_schema_command(app, run);
   add_explain_command(app, run);
   add_batch_command(app, run);
+  add_diff_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

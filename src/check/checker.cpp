@@ -84,6 +84,10 @@ class Checker {
       : tree_(tree), diagnostics_(diagnostics) {}
 
   void run(CheckedPackage& out) {
+    if (tree_.reform.present) {
+      error(tree_.reform.location, codes::kUnknownKey,
+            "a 'reform' section belongs in a reform package, whose package.yaml has 'extends'");
+    }
     add_builtin_fields();
     check_declarations();
     definition_state_.assign(tree_.definitions.size(), State::kUnvisited);

@@ -339,8 +339,9 @@ std::string package_digest(const load::SyntaxTree& tree) {
     auto slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
   };
-  std::sort(files.begin(), files.end(),
-            [&](auto* a, auto* b) { return base(a->path) < base(b->path); });
+  // Stable: a reform's files follow its base's, and both have a package.yaml.
+  std::stable_sort(files.begin(), files.end(),
+                   [&](auto* a, auto* b) { return base(a->path) < base(b->path); });
   Sha256 hash;
   for (const auto* f : files) {
     // Names without folders, so that the digest does not depend on where the package lies.

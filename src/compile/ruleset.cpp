@@ -1,7 +1,12 @@
 // load → check → compile: the one place that runs the front half of the pipeline.
 #include "entitle/ruleset.hpp"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+
 #include "check/checker.hpp"
+#include "check/reform.hpp"
 #include "compile/program.hpp"
 #include "load/package_loader.hpp"
 
@@ -67,9 +72,37 @@ static LoadResult finish(load::SyntaxTree tree, const LoadOptions& options,
   return result;
 }
 
+// A reform package: loads the package it extends (`folder` is the reform's, which `extends` is
+// relative to) and merges the two.
+static load::SyntaxTree extend(load::SyntaxTree reform, const std::filesystem::path& folder,
+                               const LoadOptions& options, Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  fs::path base_folder = (folder / reform.manifest.extends).lexically_normal();
+  std::error_code ec;
+  if (!fs::is_regular_file(base_folder / "package.yaml", ec)) {
+    const load::Location& at = reform.manifest.extends_location;
+    diagnostics.push_back(load::make_diagnostic(
+        reform.files[at.file], at.position, codes::kUnreadableFile,
+        fmt::format("'extends' names {}, which is not a policy package (no package.yaml)",
+                    base_folder.string())));
+    reform.incomplete = true;  // what the base declares is unknown: no cascade of unknown names
+    return reform;
+  }
+  std::size_t before = diagnostics.size();
+  load::SyntaxTree base = load::load_package(base_folder.string(), options.limits, diagnostics);
+  if (has_errors(diagnostics) && diagnostics.size() != before) {
+    reform.incomplete = true;
+    return reform;
+  }
+  return check::apply_reform(std::move(base), std::move(reform), diagnostics);
+}
+
 LoadResult load_ruleset(const std::string& directory, const LoadOptions& options) {
   Diagnostics diagnostics;
   load::SyntaxTree tree = load::load_package(directory, options.limits, diagnostics);
+  if (!tree.manifest.extends.empty()) {
+    tree = extend(std::move(tree), directory, options, diagnostics);
+  }
   return finish(std::move(tree), options, std::move(diagnostics));
 }
 
@@ -80,6 +113,12 @@ LoadResult load_ruleset_from_files(std::vector<std::pair<std::string, std::strin
   for (auto& [path, text] : files)
     sources.push_back({std::move(path), std::move(text)});
   load::SyntaxTree tree = load::load_package_files(std::move(sources), options.limits, diagnostics);
+  if (!tree.manifest.extends.empty()) {
+    // `extends` is relative to the folder of the package.yaml path given.
+    const auto& manifest = tree.files[tree.manifest.extends_location.file].path;
+    tree = extend(std::move(tree), std::filesystem::path(manifest).parent_path(), options,
+                  diagnostics);
+  }
   return finish(std::move(tree), options, std::move(diagnostics));
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "load/expression_parser.hpp"
@@ -255,16 +256,37 @@ std::optional<Expr> parse_condition(Reader& reader, const Node& node, int depth)
   return e;
 }
 
+// package.extends: the folder of the package this one reforms. A reform takes its jurisdiction,
+// currency and age convention from that package, so it may not state them.
+void read_extends(Reader& reader, const Node& manifest, std::optional<std::string> extends) {
+  if (!extends) return;
+  Manifest& m = reader.tree.manifest;
+  m.extends = *extends;
+  for (const auto& [key, value] : manifest.entries) {
+    if (key.scalar == "extends") m.extends_location = reader.here(value);
+    if (key.scalar == "jurisdiction" || key.scalar == "currency" ||
+        key.scalar == "age_convention") {
+      reader.error(key, codes::kUnknownKey,
+                   fmt::format("a reform takes '{}' from the package it extends", key.scalar));
+    }
+  }
+  if (m.extends.empty()) {
+    reader.error(*manifest.find("extends"), codes::kBadValue,
+                 "'extends' names the folder of the base package");
+  }
+}
+
 void read_manifest(Reader& reader, const Node& node) {
   Manifest& m = reader.tree.manifest;
   m.location = reader.here(node);
-  MapReader map(
-      reader, node, "the package manifest",
-      {"name", "version", "jurisdiction", "currency", "age_convention", "sources", "description"});
+  MapReader map(reader, node, "the package manifest",
+                {"name", "version", "jurisdiction", "currency", "age_convention", "sources",
+                 "description", "extends"});
   if (auto v = map.text("name", true)) m.name = *v;
   if (auto v = map.text("version", true)) m.version = *v;
   if (auto v = map.text("jurisdiction", false)) m.jurisdiction = *v;
   if (auto v = map.text("currency", false)) m.currency = *v;
+  read_extends(reader, node, map.text("extends", false));
   if (const Node* age = map.get("age_convention")) {
     MapReader conv(reader, *age, "'age_convention'", {"birthday", "feb29"});
     if (auto b = conv.text("birthday", false)) {
@@ -686,14 +708,125 @@ void read_rules(Reader& reader, const Node& node) {
     read_rule(reader, rule);
 }
 
+// reform.parameters: name → [{from, until, value, reference}…], values kept as written.
+void read_parameter_changes(Reader& reader, const Node& node) {
+  if (!node.is_map()) {
+    reader.error(node, codes::kBadValue,
+                 "'reform.parameters' must be a mapping of base parameter names to new values");
+    return;
+  }
+  for (const auto& [key, list] : node.entries) {
+    ParameterChange change;
+    change.name = key.scalar;
+    change.location = reader.here(key);
+    if (!list.is_sequence() || list.items.empty()) {
+      reader.error(list, codes::kBadValue,
+                   fmt::format("the new values of parameter '{}' must be a non-empty list of "
+                               "dated values",
+                               change.name));
+      continue;
+    }
+    for (const Node& item : list.items) {
+      MapReader entry(reader, item, fmt::format("a new value of parameter '{}'", change.name),
+                      {"from", "until", "value", "reference"});
+      ParameterChange::DatedValue v;
+      v.location = reader.here(item);
+      auto from = entry.date("from", true);
+      v.until = entry.date("until", false);
+      const Node* value = entry.require("value");
+      if (!from || !value) continue;
+      v.from = *from;
+      v.value = *value;
+      if (v.until && *v.until < v.from) {
+        reader.error(*item.find("until"), codes::kBadValue, "'until' is before 'from'");
+      }
+      if (!change.values.empty() && v.from <= change.values.back().from) {
+        reader.error(item, codes::kBadValue,
+                     fmt::format("new values of parameter '{}' must be in increasing 'from' order",
+                                 change.name));
+      }
+      if (const Node* ref = entry.get("reference")) {
+        MapReader r(reader, *ref, "'reference'", {"source", "clause", "note"});
+        if (auto t = r.text("source", true)) v.reference.source = *t;
+        if (auto t = r.text("clause", false)) v.reference.clause = *t;
+        if (auto t = r.text("note", false)) v.reference.note = *t;
+      }
+      change.values.push_back(std::move(v));
+    }
+    reader.tree.reform.parameters.push_back(std::move(change));
+  }
+}
+
+// Runs `read`, which appends to `all`, and moves what it appended to `aside`.
+template <typename T, typename Read>
+void read_aside(std::vector<T>& all, std::vector<T>& aside, Read read) {
+  auto before = static_cast<std::ptrdiff_t>(all.size());
+  read();
+  std::move(all.begin() + before, all.end(), std::back_inserter(aside));
+  all.erase(all.begin() + before, all.end());
+}
+
+// reform := {parameters, definitions, replace_rules, remove_rules, effective}; definitions and
+// replace_rules have the shape of the ordinary sections and are read by their readers.
+void read_reform(Reader& reader, const Node& key, const Node& node) {
+  Reform& reform = reader.tree.reform;
+  if (!reform.present) reform.location = reader.here(key);
+  reform.present = true;
+  MapReader map(reader, node, "'reform'",
+                {"parameters", "definitions", "replace_rules", "remove_rules", "effective"});
+  if (!map.ok()) return;
+  if (const Node* params = map.get("parameters")) read_parameter_changes(reader, *params);
+  if (const Node* defs = map.get("definitions")) {
+    read_aside(reader.tree.definitions, reform.definitions,
+               [&] { read_definitions(reader, *defs); });
+  }
+  if (const Node* rules = map.get("replace_rules")) {
+    read_aside(reader.tree.rules, reform.replace_rules, [&] { read_rules(reader, *rules); });
+  }
+  if (const Node* removed = map.get("remove_rules")) {
+    if (!removed->is_sequence()) {
+      reader.error(*removed, codes::kBadValue, "'remove_rules' must be a list of rule ids");
+    } else {
+      for (const Node& id : removed->items) {
+        if (!id.is_scalar()) {
+          reader.error(id, codes::kBadValue, "a rule id to remove must be text");
+        } else {
+          reform.remove_rules.push_back({id.scalar, reader.here(id)});
+        }
+      }
+    }
+  }
+  if (const Node* effective = map.get("effective")) {
+    if (!effective->is_map()) {
+      reader.error(*effective, codes::kBadValue,
+                   "'effective' must be a mapping of base rule ids to {from, until}");
+    } else {
+      for (const auto& [id, period] : effective->entries) {
+        MapReader bounds(reader, period, fmt::format("the effective period of '{}'", id.scalar),
+                         {"from", "until"});
+        if (!bounds.ok()) continue;
+        EffectiveChange change{id.scalar, reader.here(id), bounds.date("from", false),
+                               bounds.date("until", false)};
+        if (!change.from && !change.until) {
+          reader.error(
+              period, codes::kMissingKey,
+              fmt::format("the effective period of '{}' needs 'from' or 'until'", id.scalar));
+        }
+        reform.effective.push_back(std::move(change));
+      }
+    }
+  }
+}
+
 void read_file(Reader& reader, const Node& root, bool is_manifest) {
   if (root.is_null()) {
     reader.error(root, codes::kBadValue, "the file is empty; expected a mapping of sections");
     return;
   }
   std::vector<std::string> allowed =
-      is_manifest ? std::vector<std::string>{"package"}
-                  : std::vector<std::string>{"schema", "parameters", "definitions", "rules"};
+      is_manifest
+          ? std::vector<std::string>{"package"}
+          : std::vector<std::string>{"schema", "parameters", "definitions", "rules", "reform"};
   MapReader map(reader, root, is_manifest ? "package.yaml" : "a policy file", allowed);
   if (!map.clean()) reader.tree.incomplete = true;
   if (!map.ok()) return;
@@ -706,6 +839,7 @@ void read_file(Reader& reader, const Node& root, bool is_manifest) {
     if (key.scalar == "parameters") read_parameters(reader, value);
     if (key.scalar == "definitions") read_definitions(reader, value);
     if (key.scalar == "rules") read_rules(reader, value);
+    if (key.scalar == "reform") read_reform(reader, key, value);
   }
 }
 

@@ -106,6 +106,10 @@ struct Manifest {
   std::vector<SourceDocument> sources;
   bool incomplete = false;  // package.yaml had errors: its source list may lack entries
   Location location;
+  // A reform package (docs/policy-format.md "Reform packages"): the base package's folder as
+  // written, relative to the reform's folder; empty for an ordinary package.
+  std::string extends;
+  Location extends_location;
 };
 
 struct Field {
@@ -180,6 +184,47 @@ struct Rule {
   Location location;
 };
 
+// ---- reform packages: changes to the package a reform extends ---------------------------------
+// Read by the loader as written; check::apply_reform resolves them against the base package.
+
+// New dated values for a base parameter. Each value is kept as written, because its type is the
+// base parameter's, which the loader does not know.
+struct ParameterChange {
+  std::string name;
+  Location location;  // the name
+  struct DatedValue {
+    Date from;
+    std::optional<Date> until;
+    Node value;
+    Reference reference;
+    Location location;
+  };
+  std::vector<DatedValue> values;  // in increasing `from` order
+};
+
+// A base rule's effective period changed; a bound that is not given keeps the base's.
+struct EffectiveChange {
+  std::string rule;
+  Location location;
+  std::optional<Date> from, until;
+};
+
+struct RuleRemoval {
+  std::string rule;
+  Location location;
+};
+
+struct Reform {
+  std::vector<ParameterChange> parameters;
+  std::vector<Definition> definitions;  // base definitions with a new expression
+  std::vector<Rule> replace_rules;      // each replaces the base rule with its id
+  std::vector<RuleRemoval> remove_rules;
+  std::vector<EffectiveChange> effective;
+  Location location;  // the first `reform:` key
+  bool present = false;
+};
+
+
 // A tree read from files with errors is still checked, so that one run reports every problem;
 // what the errors left out is recorded so that the checker does not report it again as unknown.
 struct SyntaxTree {
@@ -194,6 +239,7 @@ struct SyntaxTree {
   std::vector<Parameter> parameters;
   std::vector<Definition> definitions;
   std::vector<Rule> rules;
+  Reform reform;  // a reform package's changes to its base; empty otherwise
 };
 
 }  // namespace entitle::load

@@ -11,6 +11,7 @@
 #include "facts/binder.hpp"
 #include "load/package_loader.hpp"
 #include "policytest/test_files.hpp"
+#include "util/text.hpp"
 
 namespace entitle {
 
@@ -327,29 +328,6 @@ class CaseRunner {
   Diagnostics& diagnostics_;
   std::string lang_;
 };
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -44,6 +44,10 @@ std::string json_escape(std::string_view text);
 // Appends json_escape(text) to `out` without a temporary.
 void append_json_escaped(std::string& out, std::string_view text);
 
+// `text` with the characters markup treats specially (& < > " ') written as entities: safe as
+// XML or HTML text and as a quoted attribute value.
+std::string xml_escape(std::string_view text);
+
 }  // namespace entitle
 
 #endif  // ENTITLE_UTIL_TEXT_HPP_

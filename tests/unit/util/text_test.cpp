@@ -142,5 +142,13 @@ TEST_CASE("json_escape", "[text]") {
   CHECK(is_valid_utf8(json_escape("\xC0\x80\xF5\xE0\x80\"\x01")));
 }
 
+TEST_CASE("xml_escape") {
+  CHECK(xml_escape("") == "");
+  CHECK(xml_escape("plain 文本") == "plain 文本");
+  CHECK(xml_escape("<a href=\"x\">Tom & Jerry's</a>") ==
+        "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+  CHECK(xml_escape("&amp;") == "&amp;amp;");  // not idempotent: escape once
+}
+
 }  // namespace
 }  // namespace entitle
