@@ -19,6 +19,8 @@ struct Position {
   int column = 0;  // 1-based, 0 when unknown
 };
 
+struct MapEntry;
+
 struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   // How a scalar was written: a plain YAML scalar can be a number or a boolean; a quoted one is
@@ -29,8 +31,8 @@ struct Node {
   Style style = Style::kPlain;
   Position position;
   std::string scalar;
-  std::vector<Node> items;                     // kSequence
-  std::vector<std::pair<Node, Node>> entries;  // kMap, in file order; keys are scalars
+  std::vector<Node> items;        // kSequence
+  std::vector<MapEntry> entries;  // kMap, in file order; keys are scalars
 
   bool is_map() const noexcept { return kind == Kind::kMap; }
   bool is_sequence() const noexcept { return kind == Kind::kSequence; }
@@ -40,6 +42,14 @@ struct Node {
   // every key iterate `entries` once instead.
   const Node* find(std::string_view key) const noexcept;
   std::string_view kind_name() const noexcept;
+};
+
+// A key and its value. Not a std::pair<Node, Node>: with libstdc++ 12 clang rejects a pair of a
+// type inside that type's own definition.
+struct MapEntry {
+  MapEntry(Node k, Node v) : key(std::move(k)), value(std::move(v)) {}
+  Node key;
+  Node value;
 };
 
 struct SourceFile {
