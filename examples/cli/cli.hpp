@@ -20,11 +20,21 @@ inline constexpr int kExitUsage = 2;       // wrong command line
 inline constexpr int kExitBadPackage = 3;  // the policy package has errors
 inline constexpr int kExitBadInput = 4;    // the household or population input is unusable
 
-// Loads a package, printing its diagnostics to stderr; null when it has errors.
-std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory);
+// Loads a package with `limits`, printing its diagnostics to stderr; null when it has errors.
+std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory,
+                                                    const Limits& limits);
 
-// Reads a whole file, or stdin for "-"; nullopt with a message on stderr when unreadable.
-std::optional<std::string> read_input(const std::string& path);
+// Reads a whole file, or stdin for "-", of at most `max_bytes` (limit max_household_bytes);
+// nullopt with a diagnostic on stderr when unreadable or longer, having read at most
+// max_bytes + 64 KiB of it.
+std::optional<std::string> read_input(const std::string& path, std::size_t max_bytes);
+
+// Prints diagnostics to stderr, followed by how to raise a limit when one of them is a limit.
+void report(const Diagnostics& diagnostics);
+
+// Adds the repeatable option `--limit NAME=VALUE` to `cmd`; each value is checked when the
+// command line is parsed and applied to `*limits` (the command's own Limits) as it is.
+void add_limit_option(CLI::App& cmd, const std::shared_ptr<Limits>& limits);
 
 // "YYYY-MM-DD" validator for CLI11 options.
 CLI::Validator date_validator();

@@ -1,4 +1,5 @@
-// entitle eval --rules DIR [--as-of DATE] [--format text|json] [--lang zh|en] [--explain] FILE
+// entitle eval --rules DIR [--as-of DATE] [--format text|json] [--lang zh|en] [--explain]
+//              [--limit NAME=VALUE]... FILE
 #include <cstdio>
 
 #include "cli.hpp"
@@ -17,6 +18,7 @@ struct EvalArgs {
   std::string lang = "en";
   bool explain = false;
   std::string input;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
 };
 
 bool is_json_path(const std::string& path) {
@@ -24,9 +26,9 @@ bool is_json_path(const std::string& path) {
 }
 
 int run_eval(const EvalArgs& args) {
-  auto rules = load_rules_or_report(args.rules);
+  auto rules = load_rules_or_report(args.rules, *args.limits);
   if (!rules) return kExitBadPackage;
-  auto text = read_input(args.input);
+  auto text = read_input(args.input, args.limits->max_household_bytes);
   if (!text) return kExitBadInput;
   Facts facts;
   Diagnostics diagnostics;
@@ -34,7 +36,7 @@ int run_eval(const EvalArgs& args) {
   bool ok = is_json_path(args.input) ? bind_json(*rules, *text, name, facts, diagnostics)
                                      : bind_household(*rules, *text, name, facts, diagnostics);
   if (!ok) {
-    std::fputs(format_diagnostics(diagnostics).c_str(), stderr);
+    report(diagnostics);
     return kExitBadInput;
   }
   std::optional<Date> as_of = args.as_of.empty() ? facts.as_of() : Date::parse(args.as_of);
@@ -47,6 +49,10 @@ int run_eval(const EvalArgs& args) {
   }
   Evaluator evaluator(rules);
   const Result& result = evaluator.evaluate(facts, *as_of, EvalOptions{args.explain});
+  if (auto stopped = step_budget_exceeded(*rules, result)) {
+    report({*stopped});
+    return kExitFailed;
+  }
   RenderOptions options;
   options.lang = args.lang;
   options.explain = args.explain;
@@ -74,6 +80,7 @@ void add_eval_command(CLI::App& app, Runner& run) {
   cmd->add_option("--lang", args->lang, "Language of the text output")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_flag("--explain", args->explain, "Include the explanation trace of every rule");
+  add_limit_option(*cmd, args->limits);
   cmd->add_option("FILE", args->input, "Household file (.yaml, .yml or .json), or - for stdin")
       ->required();
   cmd->callback([&run, args] { run = [args] { return run_eval(*args); }; });

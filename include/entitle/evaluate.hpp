@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "entitle/export.h"
 #include "entitle/facts.hpp"
@@ -36,5 +37,11 @@ class ENTITLE_EXPORT Evaluator {
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<State> state_;
 };
+
+// When the step budget (Limits::max_eval_steps) stopped the evaluation behind `result`, a
+// diagnostic R001 at the first rule it stopped, naming the limit; else nullopt. Every later rule
+// was stopped as well, so such a result is incomplete: drivers report this instead of it.
+ENTITLE_EXPORT std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules,
+                                                              const Result& result);
 
 }  // namespace entitle

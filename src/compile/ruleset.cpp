@@ -57,7 +57,7 @@ static LoadResult finish(load::SyntaxTree tree, const LoadOptions& options,
                          Diagnostics diagnostics) {
   LoadResult result;
   if (!has_errors(diagnostics)) {
-    auto checked = check::check_package(std::move(tree), diagnostics);
+    auto checked = check::check_package(std::move(tree), options.limits, diagnostics);
     if (!has_errors(diagnostics)) {
       result.rules =
           std::make_shared<const RuleSet>(compile::compile_package(checked, options.limits));

@@ -5,6 +5,8 @@
 // that was read but did not decide anything (`false and x`) is not reported.
 #include "entitle/evaluate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "compile/program.hpp"
@@ -584,6 +586,24 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
     t.overflow = true;
   }
   return result;
+}
+
+std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules, const Result& result) {
+  for (const auto& o : result.outcomes) {
+    if (o.outcome != Outcome::kError || o.error != EvalError::kStepBudget) continue;
+    const RuleInfo& rule = rules.rule(o.rule);
+    Diagnostic d;
+    d.code = std::string(codes::kEvalLimit);
+    d.file = rule.file;
+    d.line = rule.line;
+    d.column = rule.column;
+    d.message = fmt::format(
+        "evaluation stopped in rule '{}' after {} steps (limit max_eval_steps); the rules from "
+        "here on were not evaluated",
+        rule.id, rules.limits().max_eval_steps);
+    return d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace entitle

@@ -188,11 +188,11 @@ class Binder {
       out = Value::string(facts_.keep_string(value.scalar));
       return;
     }
-    std::string expected;
-    auto v = load::read_scalar(value, field.type, field.values, expected);
+    load::ScalarProblem problem;
+    auto v = load::read_scalar(value, field.type, field.values, problem);
     if (!v) {
-      error(value, path, codes::kFactType,
-            fmt::format("expected {}, found {}", expected, describe(value)));
+      error(value, path, problem.out_of_range ? codes::kFactLimit : codes::kFactType,
+            fmt::format("expected {}, found {}", problem.expected, describe(value)));
       return;
     }
     if (v->kind == ValueKind::kNumber) {
@@ -252,24 +252,33 @@ bool bind_node(const RuleSet& rules, const load::Node& root, std::string_view so
 
 using facts::bind_node;
 
+// Checked before parsing, which costs memory in proportion to the text.
+static bool within_size_limit(const Limits& limits, std::string_view text,
+                              std::string_view source_name, Diagnostics& diagnostics) {
+  if (text.size() <= limits.max_household_bytes) return true;
+  Diagnostic d;
+  d.code = std::string(codes::kFactLimit);
+  d.file = std::string(source_name);
+  d.message = fmt::format(
+      "the household is {} bytes, more than the limit of {} "
+      "(max_household_bytes)",
+      text.size(), limits.max_household_bytes);
+  diagnostics.push_back(std::move(d));
+  return false;
+}
+
 bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view source_name,
                Facts& facts, Diagnostics& diagnostics) {
   const Limits& limits = rules.limits();
-  if (text.size() > limits.max_household_bytes) {
-    Diagnostic d;
-    d.code = std::string(codes::kFactLimit);
-    d.file = std::string(source_name);
-    d.message = fmt::format("{} bytes is more than the limit of {} (max_household_bytes)",
-                            text.size(), limits.max_household_bytes);
-    diagnostics.push_back(std::move(d));
-    return false;
-  }
+  if (!within_size_limit(limits, text, source_name, diagnostics)) return false;
   load::SourceFile file{std::string(source_name), std::string(text)};
   std::size_t before = diagnostics.size();
   load::Node root = load::parse_yaml(file, limits, diagnostics);
   if (diagnostics.size() != before) {
+    // The YAML reader speaks in policy-file codes; a household's problems have their own.
     for (std::size_t i = before; i < diagnostics.size(); ++i) {
-      diagnostics[i].code = std::string(codes::kMalformedFacts);
+      bool limit = diagnostics[i].code == codes::kLimitExceeded;
+      diagnostics[i].code = std::string(limit ? codes::kFactLimit : codes::kMalformedFacts);
     }
     return false;
   }
@@ -279,6 +288,7 @@ bool bind_yaml(const RuleSet& rules, std::string_view text, std::string_view sou
 bool bind_json(const RuleSet& rules, std::string_view text, std::string_view source_name,
                Facts& facts, Diagnostics& diagnostics) {
   load::Node root;
+  if (!within_size_limit(rules.limits(), text, source_name, diagnostics)) return false;
   if (!facts::parse_json(text, source_name, rules.limits(), root, diagnostics)) return false;
   return bind_node(rules, root, source_name, facts, diagnostics);
 }

@@ -14,6 +14,7 @@ namespace od = simdjson::ondemand;
 
 struct JsonError {
   std::string message;
+  std::string_view code = codes::kMalformedFacts;
 };
 
 class Converter {
@@ -24,7 +25,8 @@ class Converter {
   void value(V&& v, load::Node& out, int depth) {
     if (depth > limits_.max_yaml_depth) {
       throw JsonError{fmt::format("nesting deeper than {} levels (limit max_yaml_depth)",
-                                  limits_.max_yaml_depth)};
+                                  limits_.max_yaml_depth),
+                      codes::kFactLimit};
     }
     od::json_type type;
     check(v.type().get(type));
@@ -124,9 +126,10 @@ class Converter {
 
 bool parse_json(std::string_view text, std::string_view source_name, const Limits& limits,
                 load::Node& out, Diagnostics& diagnostics) {
-  auto fail = [&](std::string message, std::size_t offset, bool has_offset) {
+  auto fail = [&](std::string message, std::size_t offset, bool has_offset,
+                  std::string_view code = codes::kMalformedFacts) {
     Diagnostic d;
-    d.code = std::string(codes::kMalformedFacts);
+    d.code = std::string(code);
     d.file = std::string(source_name);
     if (has_offset) {
       d.line = 1;
@@ -140,15 +143,11 @@ bool parse_json(std::string_view text, std::string_view source_name, const Limit
         }
       }
     }
-    d.message = fmt::format("malformed JSON: {}", message);
+    d.message = code == codes::kMalformedFacts ? fmt::format("malformed JSON: {}", message)
+                                               : std::move(message);
     diagnostics.push_back(std::move(d));
     return false;
   };
-  if (text.size() > limits.max_household_bytes) {
-    return fail(fmt::format("{} bytes is more than the limit of {} (max_household_bytes)",
-                            text.size(), limits.max_household_bytes),
-                0, false);
-  }
   if (auto bad = first_invalid_utf8(text)) return fail("invalid UTF-8", *bad, true);
   thread_local od::parser parser;
   simdjson::padded_string padded(text);
@@ -158,7 +157,6 @@ bool parse_json(std::string_view text, std::string_view source_name, const Limit
   }
   Converter converter(limits);
   try {
-    od::value root;
     // A scalar document cannot be a value in simdjson; a household is an object anyway.
     od::object object;
     Converter::check(doc.get_object().get(object));
@@ -187,9 +185,9 @@ bool parse_json(std::string_view text, std::string_view source_name, const Limit
   } catch (const JsonError& e) {
     const char* location = nullptr;
     if (doc.current_location().get(location) == simdjson::SUCCESS && location) {
-      return fail(e.message, static_cast<std::size_t>(location - padded.data()), true);
+      return fail(e.message, static_cast<std::size_t>(location - padded.data()), true, e.code);
     }
-    return fail(e.message, 0, false);
+    return fail(e.message, 0, false, e.code);
   }
   return true;
 }

@@ -57,9 +57,30 @@ bool is_text_style(const Node& node) {
 
 }  // namespace
 
+bool is_decimal_out_of_range(std::string_view text) noexcept {
+  std::string_view digits = text.substr(!text.empty() && text[0] == '-' ? 1 : 0);
+  std::size_t dot = digits.find('.');
+  std::string_view whole = digits.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : digits.substr(dot + 1);
+  auto all_digits = [](std::string_view s) {
+    return s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  bool well_written =
+      !whole.empty() && all_digits(whole) && all_digits(fraction) &&
+      (dot == std::string_view::npos || (!fraction.empty() && fraction.size() <= 4));
+  return well_written && !Decimal::parse(text);
+}
+
+std::string decimal_range_text() {
+  return fmt::format("{} and {}", Decimal::from_units(INT64_MIN).to_string(),
+                     Decimal::from_units(INT64_MAX).to_string());
+}
+
 std::optional<Value> read_scalar(const Node& node, FactType type,
                                  const std::vector<std::string>& enum_values,
-                                 std::string& expected) {
+                                 ScalarProblem& problem) {
+  std::string& expected = problem.expected;
+  problem.out_of_range = false;
   switch (type) {
     case FactType::kBool:
       expected = "true or false";
@@ -94,17 +115,20 @@ std::optional<Value> read_scalar(const Node& node, FactType type,
       if (text == "true") return Value::boolean(true);
       if (text == "false") return Value::boolean(false);
       return std::nullopt;
-    case FactType::kInteger: {
-      if (!is_number_style(node, false)) return std::nullopt;
-      auto d = Decimal::parse(text);
-      if (!d || !d->is_integer() || text.find('.') != std::string::npos) return std::nullopt;
-      return Value::number(*d);
-    }
+    case FactType::kInteger:
     case FactType::kDecimal:
     case FactType::kMoney: {
-      if (!is_number_style(node, true)) return std::nullopt;
+      bool integer = type == FactType::kInteger;
+      if (!is_number_style(node, !integer)) return std::nullopt;
       auto d = Decimal::parse(text);
-      if (!d) return std::nullopt;
+      if (!d && is_decimal_out_of_range(text) &&
+          (!integer || text.find('.') == std::string::npos)) {
+        problem.out_of_range = true;
+        expected = fmt::format("a number between {}", decimal_range_text());
+      }
+      if (!d || (integer && (!d->is_integer() || text.find('.') != std::string::npos))) {
+        return std::nullopt;
+      }
       return Value::number(*d);
     }
     case FactType::kDate: {
