@@ -55,8 +55,7 @@ inline void check_rejected(const Diagnostics& diagnostics) {
 }
 
 // Renders `result` every way the CLI can and checks what must hold of any output.
-void check_renderings(const RuleSet& rules, const Facts& facts, const Result& result,
-                      bool traced);
+void check_renderings(const RuleSet& rules, const Facts& facts, const Result& result, bool traced);
 
 // Evaluates `facts` untraced and traced on fresh Evaluators, checks that both agree (unless the
 // step budget cut one short) and that a reused Evaluator repeats itself, then renders both.

@@ -6,8 +6,7 @@
 
 namespace entitle::fuzz {
 
-void check_renderings(const RuleSet& rules, const Facts& facts, const Result& result,
-                      bool traced) {
+void check_renderings(const RuleSet& rules, const Facts& facts, const Result& result, bool traced) {
   RenderOptions options;
   options.explain = traced;
   std::string json;  // carries both languages
@@ -42,7 +41,8 @@ bool same_outcomes(const Result& a, const Result& b) {
         x.reason != y.reason || x.error != y.error || x.has_amount != y.has_amount ||
         x.amount != y.amount || x.has_range != y.has_range || x.amount_min != y.amount_min ||
         x.amount_max != y.amount_max || x.has_quantity != y.has_quantity ||
-        x.quantity != y.quantity || x.missing_end - x.missing_begin != y.missing_end - y.missing_begin) {
+        x.quantity != y.quantity ||
+        x.missing_end - x.missing_begin != y.missing_end - y.missing_begin) {
       return false;
     }
     for (std::uint32_t m = 0; m < x.missing_end - x.missing_begin; ++m) {

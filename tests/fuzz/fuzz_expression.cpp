@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::check(diagnostics.empty(), "an expression parsed with diagnostics");
   tree.rules.push_back(make_rule(*expr, load::Entity::kHousehold, "fuzz_household", file));
   tree.rules.push_back(make_rule(*expr, load::Entity::kMember, "fuzz_member", file));
-  check::CheckedPackage checked = check::check_package(std::move(tree), diagnostics);
+  check::CheckedPackage checked = check::check_package(std::move(tree), limits, diagnostics);
   if (has_errors(diagnostics)) {
     fuzz::check_rejected(diagnostics);
     return 0;

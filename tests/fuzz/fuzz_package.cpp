@@ -27,7 +27,8 @@ Files split(std::string_view text) {
     std::string_view line = text.substr(start, next - start);
     if (line.substr(0, kMarker.size()) == kMarker) {
       std::string_view name = line.substr(kMarker.size());
-      while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.remove_suffix(1);
+      while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+        name.remove_suffix(1);
       files.emplace_back(std::string(name), "");
     } else {
       files.back().second.append(line);
