@@ -41,10 +41,13 @@ int run_eval(const EvalArgs& args) {
   }
   std::optional<Date> as_of = args.as_of.empty() ? facts.as_of() : Date::parse(args.as_of);
   if (!as_of) {
-    std::fprintf(stderr,
-                 "%s: error: no evaluation date: give --as-of YYYY-MM-DD or an as_of field in "
-                 "the household\n",
-                 name.c_str());
+    Diagnostic missing;
+    missing.code = std::string(codes::kMissingFact);
+    missing.file = name;
+    missing.path = "as_of";
+    missing.message =
+        "no evaluation date: give --as-of YYYY-MM-DD or an as_of field in the household";
+    report({missing});
     return kExitBadInput;
   }
   Evaluator evaluator(rules);

@@ -49,9 +49,11 @@ struct Limits {
   std::size_t max_members = 256;
   // Expression nodes one household's evaluation may visit, traced or not; stops a pathological
   // rule set (exponential re-evaluation, members × members aggregations) with an error instead
-  // of a hang. With a trace each step keeps a 40-byte trace node, so this also bounds the memory
-  // of a trace (40 MB). Wuhan households take about 400 steps, 3,300 traced.
-  std::uint64_t max_eval_steps = 1'000'000;
+  // of a hang. Wuhan households take about 400 steps, 3,300 traced; a Wuhan household of
+  // max_members members takes 21,000, and 2.9 million traced (a trace repeats definitions for
+  // each use). A traced step keeps a 40-byte trace node, so this also bounds a trace's memory
+  // (160 MB; its JSON is about 3 times that).
+  std::uint64_t max_eval_steps = 4'000'000;
 };
 
 // Sets the limit called `name` (a member of Limits, e.g. "max_members") to `value`, written as a

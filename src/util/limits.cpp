@@ -70,10 +70,11 @@ std::string set_limit(Limits& limits, std::string_view name, std::string_view va
   }
   std::uint64_t v = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (value.empty() || error != std::errc() || end != value.data() + value.size()) {
+  bool whole = !value.empty() && end == value.data() + value.size();
+  if (!whole || (error != std::errc() && error != std::errc::result_out_of_range)) {
     return fmt::format("limit {} must be a whole number, found '{}'", name, value);
   }
-  if (v < found->min || v > found->max) {
+  if (error == std::errc::result_out_of_range || v < found->min || v > found->max) {
     return fmt::format("limit {} must be from {} to {} ({}), found {}", name, found->min,
                        found->max, found->why_max, value);
   }
