@@ -12,6 +12,33 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+// number := '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?   (RFC 8259)
+bool is_json_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
 struct JsonError {
   std::string message;
   std::string_view code = codes::kMalformedFacts;
@@ -79,16 +106,9 @@ class Converter {
                                 raw.back() == '\t')) {
           raw.remove_suffix(1);
         }
-        // Validate the number's grammar (simdjson checks lazily).
-        double ignored;
-        if (v.get_double().get(ignored) != simdjson::SUCCESS) {
-          std::int64_t i;
-          std::uint64_t u;
-          if (v.get_int64().get(i) != simdjson::SUCCESS &&
-              v.get_uint64().get(u) != simdjson::SUCCESS) {
-            throw JsonError{fmt::format("malformed number '{}'", raw)};
-          }
-        }
+        // simdjson checks numbers lazily, and only those a double or an integer can hold; any
+        // number JSON allows is kept as text, and the binder decides what it may be.
+        if (!is_json_number(raw)) throw JsonError{fmt::format("malformed number '{}'", raw)};
         out.kind = load::Node::Kind::kScalar;
         out.style = load::Node::Style::kJsonNumber;
         out.scalar = std::string(raw);

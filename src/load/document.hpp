@@ -55,8 +55,11 @@ struct MapEntry {
 struct SourceFile {
   std::string path;  // as given by the caller
   std::string text;
-  // The text of 1-based line `line`, without its end of line; empty when out of range.
-  std::string_view line_text(int line) const noexcept;
+  // The text of 1-based line `line`, without its end of line; empty when out of range. The first
+  // call indexes the lines, so that a file with an error on every line is reported in linear
+  // time. Not thread-safe (the index is built in place); `text` must not change afterwards.
+  std::string_view line_text(int line) const;
+  mutable std::vector<std::size_t> line_starts = {};  // the index: where each line begins
 };
 
 // Parses one YAML document. Rejects what HAZARDS.md lists: anchors and aliases, merge keys,

@@ -150,3 +150,22 @@ TEST_CASE("text that is not UTF-8 is refused at its place", "[limits]") {
 
 }  // namespace
 }  // namespace entitle
+
+namespace entitle {
+namespace {
+
+TEST_CASE("regress: an error on every line of a file is reported in linear time", "[limits]") {
+  // Each diagnostic's source line was found by scanning the file from its start: 100,000
+  // unknown names in a 3.7 MB file took 44 s to report.
+  std::string text = "definitions:\n  household:\n";
+  for (int i = 0; i < 20'000; ++i)
+    text += fmt::format("    d{}: {{expr: unknown_{} > 0}}\n", i, i);
+  LoadResult loaded = testing::load_text(text);
+  auto unknown = testing::with_code(loaded.diagnostics, codes::kUnknownName);
+  REQUIRE(unknown.size() == 20'000);
+  CHECK(unknown.back().line == 20'002);
+  CHECK(unknown.back().source_line == "    d19999: {expr: unknown_19999 > 0}");
+}
+
+}  // namespace
+}  // namespace entitle
