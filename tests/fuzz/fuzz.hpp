@@ -45,12 +45,17 @@ inline const std::shared_ptr<const RuleSet>& wuhan() {
   return rules;
 }
 
-// A load or bind that failed must say why, with every diagnostic formattable.
+// A load or bind that failed must say why, with every diagnostic printable: nothing from the
+// input may reach a terminal as a control character.
 inline void check_rejected(const Diagnostics& diagnostics) {
   check(has_errors(diagnostics), "an input was rejected without an error diagnostic");
   for (const auto& d : diagnostics) {
     check(!d.code.empty() && !d.message.empty(), "a diagnostic without code or message");
-    (void)format_diagnostic(d);
+    for (char c : format_diagnostic(d)) {
+      auto byte = static_cast<unsigned char>(c);
+      check(byte >= 0x20 || c == '\n' || c == '\t', "a diagnostic prints a control character");
+      check(byte != 0x7F, "a diagnostic prints DEL");
+    }
   }
 }
 
