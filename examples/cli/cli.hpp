@@ -16,10 +16,12 @@ namespace entitle::cli {
 
 // Exit statuses, documented in README "Command line".
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;      // a policy test failed, a record was bad, …
-inline constexpr int kExitUsage = 2;       // wrong command line
-inline constexpr int kExitBadPackage = 3;  // the policy package has errors
-inline constexpr int kExitBadInput = 4;    // the household or population input is unusable
+inline constexpr int kExitFailed = 1;         // a policy test failed, a record was bad, …
+inline constexpr int kExitUsage = 2;          // wrong command line
+inline constexpr int kExitBadPackage = 3;     // the policy package has errors
+inline constexpr int kExitBadInput = 4;       // the household or population input is unusable
+inline constexpr int kExitCannotWrite = 5;    // the output could not be written
+inline constexpr int kExitInterrupted = 130;  // stopped by Ctrl-C (SIGINT) or SIGTERM
 
 // Loads a package, printing its diagnostics to stderr; null when it has errors.
 std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory);
@@ -46,5 +48,6 @@ void add_test_command(CLI::App& app, Runner& run);
 void add_lint_command(CLI::App& app, Runner& run);
 void add_schema_command(CLI::App& app, Runner& run);
 void add_explain_command(CLI::App& app, Runner& run);
+void add_batch_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

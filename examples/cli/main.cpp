@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   add_lint_command(app, run);
   add_schema_command(app, run);
   add_explain_command(app, run);
+  add_batch_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

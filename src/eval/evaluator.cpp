@@ -45,6 +45,11 @@ struct ENTITLE_HIDDEN Evaluator::State {
   std::vector<std::uint32_t> member_definition_trace;
   std::vector<std::uint8_t> visited;  // scratch of collect_missing
 
+  // Untraced evaluation remembers repeated subexpressions (Node::memo), per household or per
+  // member in scope, like definitions.
+  std::vector<Value> household_memo, member_memo;
+  std::vector<std::uint8_t> household_memo_done, member_memo_done;
+
   std::vector<TraceNode>* trace = nullptr;
   std::vector<TraceNode> scratch_trace;
   Result result;
@@ -82,7 +87,94 @@ struct ENTITLE_HIDDEN Evaluator::State {
     household_definitions.resize(definitions);
     member_definition_done.assign(definitions * f.member_count(), 0);
     member_definitions.resize(definitions * f.member_count());
+    household_memo_done.assign(impl.household_memos, 0);
+    household_memo.resize(impl.household_memos);
+    member_memo_done.assign(std::size_t{impl.member_memos} * f.member_count(), 0);
+    member_memo.resize(std::size_t{impl.member_memos} * f.member_count());
     forget_definition_traces();
+  }
+
+  // The untraced value of node `index`: leaves are read here, without a call; computed nodes go
+  // through eval<false>, which remembers repeated ones. Counts steps as eval does.
+  Value value(std::uint32_t index, std::int32_t member) {
+    const Node& node = impl.nodes[index];
+    switch (node.op) {
+      case OpCode::kConst:
+      case OpCode::kHouseholdFact:
+      case OpCode::kMemberFact:
+      case OpCode::kParameter:
+        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        if (node.op == OpCode::kConst) return node.constant;
+        if (node.op == OpCode::kHouseholdFact) return facts->household(node.a);
+        if (node.op == OpCode::kMemberFact) return facts->member(member, node.a);
+        return parameter_values[node.a];
+      case OpCode::kHouseholdDefinition:
+      case OpCode::kMemberDefinition: {
+        bool household = node.op == OpCode::kHouseholdDefinition;
+        std::size_t slot = household ? node.a : member * impl.definitions.size() + node.a;
+        if ((household ? household_definition_done : member_definition_done)[slot]) {
+          if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+          return (household ? household_definitions : member_definitions)[slot];
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return eval<false>(index, member, nullptr);
+  }
+
+  // A member rule's condition decided for all members at once where it can be: a condition that
+  // does not depend on the member, or the leading household-level conjuncts of an `and`
+  // (CompiledRule::household_prefix). Reset for each rule.
+  struct Hoisted {
+    bool ready = false;
+    bool decided = false;  // `value` is the condition's value for every member
+    bool unknown = false;  // ... else whether one of the leading conjuncts was unknown
+    Value value;
+  };
+
+  // The untraced value of member rule `rule`'s condition for `member`: the Kleene `and` of
+  // eval_node, its household-level leading conjuncts evaluated once. A step-budget fault is
+  // not shared: a member whose condition met one evaluates it alone, with its own budget.
+  Value condition(const compile::CompiledRule& rule, std::int32_t member, Hoisted& h) {
+    if (rule.condition == compile::kNoNode) return Value::boolean(true);
+    auto budget = [](const Value& v) {
+      return v.is_error() && v.as_error() == EvalError::kStepBudget;
+    };
+    if (!impl.member_dependent[rule.condition]) {
+      if (!h.ready) {
+        h.value = value(rule.condition, -1);
+        h.ready = h.decided = !budget(h.value);
+        return h.value;
+      }
+      return h.value;
+    }
+    if (rule.household_prefix == 0) return value(rule.condition, member);
+    const Node& node = impl.nodes[rule.condition];
+    if (!h.ready) {
+      Hoisted fresh;
+      for (int i = 0; i < rule.household_prefix; ++i) {
+        Value a = value(impl.args[node.first_arg + i], -1);
+        if (budget(a)) return value(rule.condition, member);
+        if (a.is_error() || a.is_false()) {
+          fresh.decided = true;
+          fresh.value = a;
+          break;
+        }
+        fresh.unknown = fresh.unknown || a.is_unknown();
+      }
+      fresh.ready = true;
+      h = fresh;
+    }
+    if (h.decided) return h.value;
+    bool unknown = h.unknown;
+    for (int i = rule.household_prefix; i < node.argc; ++i) {
+      Value a = value(impl.args[node.first_arg + i], member);
+      if (a.is_error() || a.is_false()) return a;
+      unknown = unknown || a.is_unknown();
+    }
+    return unknown ? Value::unknown() : Value::boolean(true);
   }
 
   // Called whenever the trace buffer changes: recorded subtrees belong to the old one.
@@ -90,10 +182,9 @@ struct ENTITLE_HIDDEN Evaluator::State {
     household_definition_trace.assign(impl.definitions.size(), kNoTrace);
     member_definition_trace.assign(impl.definitions.size() * facts->member_count(), kNoTrace);
   }
-
-  // Called when the trace buffer is cut back to `size` nodes: subtrees recorded beyond it are
-  // gone, and their indices will be reused by other nodes.
-  void forget_definition_traces_from(std::size_t size) {
+  // Called when the trace is cut back to `size` nodes: subtrees recorded past it are gone, and
+  // their places will be reused.
+  void forget_definition_traces_from(std::uint32_t size) {
     for (auto* roots : {&household_definition_trace, &member_definition_trace}) {
       for (auto& root : *roots) {
         if (root != kNoTrace && root >= size) root = kNoTrace;
@@ -106,10 +197,16 @@ struct ENTITLE_HIDDEN Evaluator::State {
 
   template <bool kTrace>
   Value eval_node(const Node& node, std::uint32_t self, std::int32_t member);
+  // The bulkier operations, out of eval_node so that its frame stays small for the common ones.
+  template <bool kTrace>
+  Value arithmetic(const Node& node, std::uint32_t self, std::int32_t member);  // and dates
+  template <bool kTrace>
+  Value aggregate(const Node& node, std::uint32_t self, std::int32_t member);
 
   template <bool kTrace>
   Value child(const Node& node, int i, std::int32_t member, std::uint32_t self,
               std::uint32_t& last) {
+    if constexpr (!kTrace) return value(impl.args[node.first_arg + i], member);
     std::uint32_t child_trace = kNoTrace;
     Value v = eval<kTrace>(impl.args[node.first_arg + i], member, &child_trace);
     if constexpr (kTrace) link(self, last, child_trace);
@@ -174,6 +271,28 @@ Value from_optional(std::optional<Decimal> d, EvalError error) {
 
 template <bool kTrace>
 Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index) {
+  if constexpr (!kTrace) {
+    const Node& node = impl.nodes[index];
+    if (node.memo >= 0 && (member >= 0 || !impl.member_dependent[index])) {
+      bool household = !impl.member_dependent[index];
+      std::size_t slot = household ? static_cast<std::size_t>(node.memo)
+                                   : member * std::size_t{impl.member_memos} + node.memo;
+      auto& done = household ? household_memo_done : member_memo_done;
+      auto& values = household ? household_memo : member_memo;
+      if (done[slot]) {
+        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        return values[slot];
+      }
+      Value v = ++steps > max_steps ? Value::error(EvalError::kStepBudget)
+                                    : eval_node<false>(node, kNoTrace, member);
+      // A step-budget fault belongs to the decision that met it, not to later ones.
+      if (!(v.is_error() && v.as_error() == EvalError::kStepBudget)) {
+        values[slot] = v;
+        done[slot] = 1;
+      }
+      return v;
+    }
+  }
   std::uint32_t self = kNoTrace;
   if constexpr (kTrace) {
     self = static_cast<std::uint32_t>(trace->size());
@@ -248,33 +367,16 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       if (decided) return *decided;
       return unknown ? Value::unknown() : Value::boolean(!deciding);
     }
-    case OpCode::kNegate: {
-      Value a = arg(0);
-      if (a.kind != ValueKind::kNumber) return a;
-      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
-    }
+    case OpCode::kNegate:
     case OpCode::kAdd:
     case OpCode::kSub:
     case OpCode::kMul:
-    case OpCode::kDiv: {
-      Value a = arg(0);
-      Value b = arg(1);
-      if (a.is_error()) return a;
-      if (b.is_error()) return b;
-      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
-      Decimal x = a.as_number(), y = b.as_number();
-      switch (node.op) {
-        case OpCode::kAdd:
-          return from_optional(checked_add(x, y), EvalError::kOverflow);
-        case OpCode::kSub:
-          return from_optional(checked_sub(x, y), EvalError::kOverflow);
-        case OpCode::kMul:
-          return from_optional(checked_mul(x, y), EvalError::kOverflow);
-        default:
-          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
-          return from_optional(checked_div(x, y), EvalError::kOverflow);
-      }
-    }
+    case OpCode::kDiv:
+    case OpCode::kAge:
+    case OpCode::kYearsBetween:
+    case OpCode::kMonthsBetween:
+    case OpCode::kDaysBetween:
+      return arithmetic<kTrace>(node, self, member);
     case OpCode::kEq:
     case OpCode::kNe:
     case OpCode::kLt:
@@ -329,6 +431,56 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       // Keep the trace's child order: condition, then the branch taken.
       return arg(2);
     }
+    case OpCode::kAsOf:
+      return Value::date(as_of);
+    case OpCode::kIsKnown: {
+      Value a = arg(0);
+      if (a.is_error()) return a;
+      return Value::boolean(!a.is_unknown());
+    }
+    case OpCode::kCount:
+    case OpCode::kAny:
+    case OpCode::kAll:
+    case OpCode::kSum:
+    case OpCode::kMin:
+    case OpCode::kMax:
+      return aggregate<kTrace>(node, self, member);
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::arithmetic(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
+  switch (node.op) {
+    case OpCode::kNegate: {
+      Value a = arg(0);
+      if (a.kind != ValueKind::kNumber) return a;
+      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
+    }
+    case OpCode::kAdd:
+    case OpCode::kSub:
+    case OpCode::kMul:
+    case OpCode::kDiv: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.is_error()) return a;
+      if (b.is_error()) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      Decimal x = a.as_number(), y = b.as_number();
+      switch (node.op) {
+        case OpCode::kAdd:
+          return from_optional(checked_add(x, y), EvalError::kOverflow);
+        case OpCode::kSub:
+          return from_optional(checked_sub(x, y), EvalError::kOverflow);
+        case OpCode::kMul:
+          return from_optional(checked_mul(x, y), EvalError::kOverflow);
+        default:
+          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
+          return from_optional(checked_div(x, y), EvalError::kOverflow);
+      }
+    }
     case OpCode::kAge: {
       Value birth = arg(0);
       if (birth.kind != ValueKind::kDate) return birth;
@@ -347,13 +499,17 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
                                                   : days_between(a.as_date(), b.as_date());
       return Value::number(Decimal::from_units(static_cast<std::int64_t>(n) * Decimal::kOne));
     }
-    case OpCode::kAsOf:
-      return Value::date(as_of);
-    case OpCode::kIsKnown: {
-      Value a = arg(0);
-      if (a.is_error()) return a;
-      return Value::boolean(!a.is_unknown());
-    }
+    default:
+      break;
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::aggregate(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  (void)member;  // the arguments are evaluated for each member in turn
+  switch (node.op) {
     case OpCode::kCount:
     case OpCode::kAny:
     case OpCode::kAll:
@@ -362,7 +518,7 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kMax: {
       const auto members = static_cast<std::int32_t>(facts->member_count());
       std::uint32_t filter = impl.args[node.first_arg];
-      std::uint32_t value = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
+      std::uint32_t predicate = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
       bool unknown = false;
       bool any_value = false;
       std::int64_t count = 0;
@@ -370,8 +526,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       Value best;
       for (std::int32_t m = 0; m < members; ++m) {
         std::uint32_t child_trace = kNoTrace;
-        Value f = eval<kTrace>(filter, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value f;
+        if constexpr (kTrace) {
+          f = eval<true>(filter, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          f = value(filter, m);
+        }
         if (f.is_error()) return f;
         if (f.is_false()) continue;
         bool filter_unknown = f.is_unknown();
@@ -383,8 +544,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           }
           continue;
         }
-        Value v = eval<kTrace>(value, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value v;
+        if constexpr (kTrace) {
+          v = eval<true>(predicate, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          v = value(predicate, m);
+        }
         if (v.is_error()) return v;
         if (node.op == OpCode::kAny || node.op == OpCode::kAll) {
           // any: Kleene or of (filter and v); all: Kleene and of (not filter or v).
@@ -425,6 +591,8 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           return any_value ? best : Value::unknown();
       }
     }
+    default:
+      break;
   }
   return Value::unknown();
 }
@@ -475,7 +643,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
     if (node == compile::kNoNode) return Value::boolean(true);
     if (options.trace) return s.eval<true>(node, member, &trace_index);
-    return s.eval<false>(node, member, nullptr);
+    return s.value(node, member);
   };
 
   auto add_total = [&](Decimal& bucket, Decimal amount) {
@@ -499,6 +667,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
       continue;
     }
     bool any_candidate = false;
+    State::Hoisted hoisted;
     auto decide = [&](std::int32_t m) {
       // The step budget is per rule and recipient: one pathological rule faults alone.
       s.steps = 0;
@@ -512,12 +681,14 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         if (filter.is_false()) {
           // Not a recipient: nothing to explain for this member.
           result.trace.resize(trace_size);
-          s.forget_definition_traces_from(trace_size);
+          s.forget_definition_traces_from(static_cast<std::uint32_t>(trace_size));
           return;
         }
       }
       any_candidate = true;
-      Value condition = run(rule.condition, m, o.condition_trace);
+      Value condition = options.trace || !info.for_each_member
+                            ? run(rule.condition, m, o.condition_trace)
+                            : s.condition(rule, m, hoisted);
       Value decided = condition;
       if (filter.is_error()) {
         decided = filter;
@@ -536,7 +707,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         o.outcome = Outcome::kGranted;
         auto amount = [&](std::uint32_t node, Decimal& out, bool& has) {
           if (node == compile::kNoNode || o.outcome != Outcome::kGranted) return;
-          Value v = s.eval<false>(node, m, nullptr);
+          Value v = s.value(node, m);
           if (v.is_error()) {
             o.outcome = Outcome::kError;
             o.error = v.as_error();

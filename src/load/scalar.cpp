@@ -36,9 +36,9 @@ std::optional<FactType> fact_type_from_name(std::string_view name) noexcept {
 
 namespace {
 
-bool is_number_style(const Node& node, bool allow_string) {
+bool is_number_style(Node::Style style, bool allow_string) {
   using Style = Node::Style;
-  switch (node.style) {
+  switch (style) {
     case Style::kPlain:
     case Style::kJsonNumber:
       return true;
@@ -51,70 +51,65 @@ bool is_number_style(const Node& node, bool allow_string) {
   return false;
 }
 
-bool is_text_style(const Node& node) {
-  return node.style != Node::Style::kJsonBool && node.style != Node::Style::kJsonNumber;
+bool is_text_style(Node::Style style) {
+  return style != Node::Style::kJsonBool && style != Node::Style::kJsonNumber;
 }
 
 }  // namespace
 
-std::optional<Value> read_scalar(const Node& node, FactType type,
-                                 const std::vector<std::string>& enum_values,
-                                 std::string& expected) {
+std::string expected_text(FactType type, const std::vector<std::string>& enum_values) {
   switch (type) {
     case FactType::kBool:
-      expected = "true or false";
-      break;
+      return "true or false";
     case FactType::kInteger:
-      expected = "a whole number";
-      break;
+      return "a whole number";
     case FactType::kDecimal:
-      expected = "an exact decimal number (at most 4 decimals)";
-      break;
+      return "an exact decimal number (at most 4 decimals)";
     case FactType::kMoney:
-      expected = "an amount such as \"100.50\" (at most 4 decimals)";
-      break;
+      return "an amount such as \"100.50\" (at most 4 decimals)";
     case FactType::kDate:
-      expected = "a date YYYY-MM-DD";
-      break;
+      return "a date YYYY-MM-DD";
     case FactType::kEnum:
-      expected = fmt::format("one of: {}", fmt::join(enum_values, ", "));
-      break;
+      return fmt::format("one of: {}", fmt::join(enum_values, ", "));
     case FactType::kString:
-      expected = "a string";
-      break;
+      return "a string";
   }
-  if (!node.is_scalar()) return std::nullopt;
-  const std::string& text = node.scalar;
+  return "a value";
+}
+
+std::optional<Value> read_scalar(ScalarText scalar, FactType type,
+                                 const std::vector<std::string>& enum_values) noexcept {
+  std::string_view text = scalar.text;
   switch (type) {
     case FactType::kBool:
-      if (node.style == Node::Style::kQuoted || node.style == Node::Style::kJsonString ||
-          node.style == Node::Style::kJsonNumber) {
+      if (scalar.style == Node::Style::kQuoted || scalar.style == Node::Style::kJsonString ||
+          scalar.style == Node::Style::kJsonNumber) {
         return std::nullopt;
       }
       if (text == "true") return Value::boolean(true);
       if (text == "false") return Value::boolean(false);
       return std::nullopt;
     case FactType::kInteger: {
-      if (!is_number_style(node, false)) return std::nullopt;
+      if (!is_number_style(scalar.style, false)) return std::nullopt;
       auto d = Decimal::parse(text);
-      if (!d || !d->is_integer() || text.find('.') != std::string::npos) return std::nullopt;
+      if (!d || !d->is_integer() || text.find('.') != std::string_view::npos) return std::nullopt;
       return Value::number(*d);
     }
     case FactType::kDecimal:
     case FactType::kMoney: {
-      if (!is_number_style(node, true)) return std::nullopt;
+      if (!is_number_style(scalar.style, true)) return std::nullopt;
       auto d = Decimal::parse(text);
       if (!d) return std::nullopt;
       return Value::number(*d);
     }
     case FactType::kDate: {
-      if (!is_text_style(node)) return std::nullopt;
+      if (!is_text_style(scalar.style)) return std::nullopt;
       auto d = Date::parse(text);
       if (!d) return std::nullopt;
       return Value::date(*d);
     }
     case FactType::kEnum: {
-      if (!is_text_style(node)) return std::nullopt;
+      if (!is_text_style(scalar.style)) return std::nullopt;
       for (std::size_t i = 0; i < enum_values.size(); ++i) {
         if (enum_values[i] == text) return Value::enumerated(static_cast<std::uint32_t>(i));
       }
@@ -124,6 +119,15 @@ std::optional<Value> read_scalar(const Node& node, FactType type,
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::optional<Value> read_scalar(const Node& node, FactType type,
+                                 const std::vector<std::string>& enum_values,
+                                 std::string& expected) {
+  std::optional<Value> value;
+  if (node.is_scalar()) value = read_scalar(ScalarText{node.scalar, node.style}, type, enum_values);
+  if (!value) expected = expected_text(type, enum_values);
+  return value;
 }
 
 }  // namespace entitle::load

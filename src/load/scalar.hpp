@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "load/document.hpp"
@@ -12,9 +13,23 @@
 
 namespace entitle::load {
 
-// Reads `node` as `type`. Strings are not handled here (they need storage): for kString the
-// caller checks the node is a scalar itself. On failure returns nullopt and sets `expected` to
-// what was expected, e.g. "a date YYYY-MM-DD" or "one of: parent, child, other".
+// A scalar as written: its text (numbers keep their exact text) and how it was written. Every
+// reader of facts (YAML and JSON trees, JSON read on demand, CSV cells) reduces a value to this.
+struct ScalarText {
+  std::string_view text;
+  Node::Style style = Node::Style::kPlain;
+};
+
+// Reads `scalar` as `type`. Strings are not handled here (they need storage): for kString the
+// caller takes the text itself. Returns nullopt when the text is not a `type`; expected_text()
+// then says what was expected. Allocates nothing.
+std::optional<Value> read_scalar(ScalarText scalar, FactType type,
+                                 const std::vector<std::string>& enum_values) noexcept;
+
+// What read_scalar expected, e.g. "a date YYYY-MM-DD" or "one of: parent, child, other".
+std::string expected_text(FactType type, const std::vector<std::string>& enum_values);
+
+// read_scalar for a node of a tree, failing for a non-scalar node; on failure sets `expected`.
 std::optional<Value> read_scalar(const Node& node, FactType type,
                                  const std::vector<std::string>& enum_values,
                                  std::string& expected);
