@@ -680,8 +680,10 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         filter = run(rule.filter, m, o.filter_trace);
         if (filter.is_false()) {
           // Not a recipient: nothing to explain for this member.
-          result.trace.resize(trace_size);
-          s.forget_definition_traces_from(static_cast<std::uint32_t>(trace_size));
+          if (options.trace) {
+            result.trace.resize(trace_size);
+            s.forget_definition_traces_from(static_cast<std::uint32_t>(trace_size));
+          }
           return;
         }
       }
