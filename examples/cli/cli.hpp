@@ -9,20 +9,23 @@
 #include <optional>
 #include <string>
 
+#include "entitle/facts.hpp"
 #include "entitle/ruleset.hpp"
 
 namespace entitle::cli {
 
 // Exit statuses, documented in README "Command line".
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;      // a policy test failed, a record was bad, …
-inline constexpr int kExitUsage = 2;       // wrong command line
-inline constexpr int kExitBadPackage = 3;  // the policy package has errors
-inline constexpr int kExitBadInput = 4;    // the household or population input is unusable
+inline constexpr int kExitFailed = 1;         // a policy test failed, a record was bad, …
+inline constexpr int kExitUsage = 2;          // wrong command line
+inline constexpr int kExitBadPackage = 3;     // the policy package has errors
+inline constexpr int kExitBadInput = 4;       // the household or population input is unusable
+inline constexpr int kExitCannotWrite = 5;    // the output could not be written
+inline constexpr int kExitInterrupted = 130;  // stopped by Ctrl-C (SIGINT) or SIGTERM
 
 // Loads a package with `limits`, printing its diagnostics to stderr; null when it has errors.
 std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory,
-                                                    const Limits& limits);
+                                                    const Limits& limits = {});
 
 // Reads a whole file, or stdin for "-", of at most `max_bytes` (limit max_household_bytes);
 // nullopt with a diagnostic on stderr when unreadable or longer, having read at most
@@ -36,6 +39,16 @@ void report(const Diagnostics& diagnostics);
 // command line is parsed and applied to `*limits` (the command's own Limits) as it is.
 void add_limit_option(CLI::App& cmd, const std::shared_ptr<Limits>& limits);
 
+// Reads and binds one household (YAML or JSON, by the file name or the first character), or
+// stdin for "-", within the rule set's limits; false with the problems on stderr when it is
+// unusable.
+bool read_household(const RuleSet& rules, const std::string& path, Facts& facts);
+
+// The evaluation date: `as_of` (YYYY-MM-DD) when given, else the household's as_of; nullopt with
+// a diagnostic (F004 at as_of) on stderr when neither is there.
+std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts,
+                                    const std::string& path);
+
 // "YYYY-MM-DD" validator for CLI11 options.
 CLI::Validator date_validator();
 
@@ -43,5 +56,9 @@ CLI::Validator date_validator();
 using Runner = std::function<int()>;
 void add_eval_command(CLI::App& app, Runner& run);
 void add_test_command(CLI::App& app, Runner& run);
+void add_lint_command(CLI::App& app, Runner& run);
+void add_schema_command(CLI::App& app, Runner& run);
+void add_explain_command(CLI::App& app, Runner& run);
+void add_batch_command(CLI::App& app, Runner& run);
 
 }  // namespace entitle::cli

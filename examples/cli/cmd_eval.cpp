@@ -21,35 +21,13 @@ struct EvalArgs {
   std::shared_ptr<Limits> limits = std::make_shared<Limits>();
 };
 
-bool is_json_path(const std::string& path) {
-  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
-}
-
 int run_eval(const EvalArgs& args) {
   auto rules = load_rules_or_report(args.rules, *args.limits);
   if (!rules) return kExitBadPackage;
-  auto text = read_input(args.input, args.limits->max_household_bytes);
-  if (!text) return kExitBadInput;
   Facts facts;
-  Diagnostics diagnostics;
-  std::string name = args.input == "-" ? "<stdin>" : args.input;
-  bool ok = is_json_path(args.input) ? bind_json(*rules, *text, name, facts, diagnostics)
-                                     : bind_household(*rules, *text, name, facts, diagnostics);
-  if (!ok) {
-    report(diagnostics);
-    return kExitBadInput;
-  }
-  std::optional<Date> as_of = args.as_of.empty() ? facts.as_of() : Date::parse(args.as_of);
-  if (!as_of) {
-    Diagnostic missing;
-    missing.code = std::string(codes::kMissingFact);
-    missing.file = name;
-    missing.path = "as_of";
-    missing.message =
-        "no evaluation date: give --as-of YYYY-MM-DD or an as_of field in the household";
-    report({missing});
-    return kExitBadInput;
-  }
+  if (!read_household(*rules, args.input, facts)) return kExitBadInput;
+  std::optional<Date> as_of = evaluation_date(args.as_of, facts, args.input);
+  if (!as_of) return kExitBadInput;
   Evaluator evaluator(rules);
   const Result& result = evaluator.evaluate(facts, *as_of, EvalOptions{args.explain});
   if (auto stopped = step_budget_exceeded(*rules, result)) {

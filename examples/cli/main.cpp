@@ -92,6 +92,33 @@ void add_limit_option(CLI::App& cmd, const std::shared_ptr<Limits>& limits) {
           ""));
 }
 
+bool read_household(const RuleSet& rules, const std::string& path, Facts& facts) {
+  auto text = read_input(path, rules.limits().max_household_bytes);
+  if (!text) return false;
+  Diagnostics diagnostics;
+  std::string name = path == "-" ? "<stdin>" : path;
+  bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  bool ok = json ? bind_json(rules, *text, name, facts, diagnostics)
+                 : bind_household(rules, *text, name, facts, diagnostics);
+  if (!ok) report(diagnostics);
+  return ok;
+}
+
+std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts,
+                                    const std::string& path) {
+  std::optional<Date> date = as_of.empty() ? facts.as_of() : Date::parse(as_of);
+  if (!date) {
+    Diagnostic missing;
+    missing.code = std::string(codes::kMissingFact);
+    missing.file = path == "-" ? "<stdin>" : path;
+    missing.path = "as_of";
+    missing.message =
+        "no evaluation date: give --as-of YYYY-MM-DD or an as_of field in the household";
+    report({missing});
+  }
+  return date;
+}
+
 CLI::Validator date_validator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
@@ -112,6 +139,10 @@ int main(int argc, char** argv) {
   Runner run;
   add_eval_command(app, run);
   add_test_command(app, run);
+  add_lint_command(app, run);
+  add_schema_command(app, run);
+  add_explain_command(app, run);
+  add_batch_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

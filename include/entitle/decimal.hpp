@@ -10,6 +10,7 @@
 #define ENTITLE_DECIMAL_HPP_
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +65,11 @@ class ENTITLE_EXPORT Decimal {
   // no fractional digit remains. Examples: 7000 with 2 -> "7000.00", 0.125 with 2 -> "0.125",
   // 60 with 0 -> "60", -1.5 with 2 -> "-1.50". The result always parses back to the same value.
   std::string to_string(int min_fraction_digits = 0) const;
+
+  // The text of to_string written to `out`, which must have room for kMaxChars bytes; returns
+  // the number of bytes written (no terminating NUL).
+  static constexpr std::size_t kMaxChars = 26;
+  std::size_t to_chars(char* out, int min_fraction_digits = 0) const noexcept;
 
   friend constexpr auto operator<=>(Decimal, Decimal) = default;
 

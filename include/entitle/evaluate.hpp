@@ -13,6 +13,10 @@ namespace entitle {
 
 struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
+  // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
+  // the value, so that the trace shows every condition that failed, not only the first. Values
+  // and outcomes are the same either way (the extra operands do not count against max_eval_steps).
+  bool trace_all_conditions = false;
 };
 
 // Holds the scratch space of evaluation (definition caches, parameter values for the date,
@@ -38,9 +42,9 @@ class ENTITLE_EXPORT Evaluator {
   std::unique_ptr<State> state_;
 };
 
-// When the step budget (Limits::max_eval_steps) stopped the evaluation behind `result`, a
-// diagnostic R001 at the first rule it stopped, naming the limit; else nullopt. Every later rule
-// was stopped as well, so such a result is incomplete: drivers report this instead of it.
+// When a step budget stopped a rule in the evaluation behind `result`, a diagnostic R001 at the
+// first such rule, naming the limit (max_eval_steps, or max_household_steps, which also stopped
+// every later rule); else nullopt. Such a result lacks decisions: the CLI reports this instead.
 ENTITLE_EXPORT std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules,
                                                               const Result& result);
 

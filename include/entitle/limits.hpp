@@ -27,12 +27,10 @@ struct Limits {
   // One policy file, on disk or in memory. Policy files are written by hand; yaml-cpp needs about
   // 90 MB of memory per MiB of YAML.
   std::size_t max_policy_file_bytes = std::size_t{4} << 20;
-  // One household document (YAML or JSON, a file or stdin). One household is a few hundred
-  // bytes; this bounds what a hostile record can make the parser allocate.
+  // One household document (YAML or JSON, a file or stdin, a JSON Lines or CSV record of
+  // `entitle batch`). One household is a few hundred bytes; this bounds what a hostile record
+  // can make a reader hold and the parser allocate.
   std::size_t max_household_bytes = std::size_t{1} << 20;
-  // One line of a line-based input (JSON Lines, CSV): read up to this many bytes, then the line
-  // is rejected without reading the rest of it into memory. Same reasoning as households.
-  std::size_t max_line_bytes = std::size_t{1} << 20;
   // Nesting of one written expression, counting parentheses, operators and all:/any:/not:
   // levels. The parser is recursive descent, so depth bounds its stack; the Wuhan package needs 10.
   int max_expression_depth = 64;
@@ -47,13 +45,18 @@ struct Limits {
   // Members in one household. The largest real households have about a dozen members; the cost
   // of a rule that aggregates inside a member rule grows with the square of this number.
   std::size_t max_members = 256;
-  // Expression nodes one household's evaluation may visit, traced or not; stops a pathological
-  // rule set (exponential re-evaluation, members × members aggregations) with an error instead
-  // of a hang. Wuhan households take about 400 steps, 3,300 traced; a Wuhan household of
-  // max_members members takes 21,000, and 2.9 million traced (a trace repeats definitions for
-  // each use). A traced step keeps a 40-byte trace node, so this also bounds a trace's memory
-  // (160 MB; its JSON is about 3 times that).
-  std::uint64_t max_eval_steps = 4'000'000;
+  // Expression nodes the evaluation of one rule for one recipient may visit (a definition counts
+  // once per household or member); a rule that exceeds it is an error, the others are decided.
+  // Stops one pathological rule (exponential re-evaluation, members × members aggregations)
+  // without making the other rules' outcomes depend on it.
+  std::uint64_t max_eval_steps = 10'000'000;
+  // Expression nodes one household's whole evaluation may visit: every rule and recipient,
+  // traced or not, with the re-runs that find missing facts and the operands traced only for
+  // show (EvalOptions::trace_all_conditions). Bounds the time of one household (about 0.1 to
+  // 0.5 s) and the memory of its trace (a traced step keeps a 40-byte node: 800 MB at most),
+  // which max_eval_steps alone does not: it allows that much per rule and member. When it is
+  // exceeded the rule being evaluated and all after it are errors.
+  std::uint64_t max_household_steps = 20'000'000;
 };
 
 // Sets the limit called `name` (a member of Limits, e.g. "max_members") to `value`, written as a

@@ -35,8 +35,10 @@ struct MissingFact {
 
 inline constexpr std::uint32_t kNoTrace = UINT32_MAX;
 
-// One node of the explanation: the expression (by source id, see RuleSet::impl().sources),
-// the value it had, and for parameters the date from which that value held.
+// One node of the explanation: the expression (by compiled node, see RuleSet::impl().node_info),
+// the value it had, and for parameters the date from which that value held. A definition's
+// subtree is recorded once and shared by every node that uses the definition (its root is the
+// only child of each), so the trace is a DAG: walk it expanding each node once.
 struct TraceNode {
   std::uint32_t source = 0;
   std::int32_t member = -1;  // the member in scope, -1 for the household
@@ -73,6 +75,7 @@ struct Result {
   std::vector<MissingFact> missing;
   std::vector<TraceNode> trace;  // empty unless tracing
   Totals totals;
+  std::uint64_t steps = 0;  // expression nodes visited (Limits::max_household_steps counts them)
 
   void clear() noexcept {
     household_id.clear();
@@ -80,6 +83,7 @@ struct Result {
     missing.clear();
     trace.clear();
     totals = {};
+    steps = 0;
   }
 };
 

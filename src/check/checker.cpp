@@ -118,16 +118,19 @@ class Checker {
  private:
   enum class State { kUnvisited, kVisiting, kDone };
 
-  // "; did you mean 'x'?" when a candidate is close to `name`, else "". `candidates` is called
-  // only when a hint is still affordable (see kMaxHints).
+  // closest_name(name, candidates()), while hints are still affordable (see kMaxHints).
+  template <typename Candidates>
+  std::optional<std::string> suggest(std::string_view name, Candidates&& candidates) {
+    if (hints_given_ >= kMaxHints) return std::nullopt;
+    ++hints_given_;
+    return closest_name(name, candidates());
+  }
+
+  // "; did you mean 'x'?" for suggest(), or "".
   template <typename Candidates>
   std::string hint(std::string_view name, Candidates&& candidates) {
-    if (hints_given_ >= kMaxHints) return {};
-    ++hints_given_;
-    if (auto close = closest_name(name, candidates())) {
-      return fmt::format("; did you mean '{}'?", *close);
-    }
-    return {};
+    auto close = suggest(name, std::forward<Candidates>(candidates));
+    return close ? fmt::format("; did you mean '{}'?", *close) : std::string();
   }
 
   // Name → index maps, so that resolving a name costs the same in a package of any size. The
@@ -146,6 +149,7 @@ class Checker {
     }
     for (const auto& s : tree_.manifest.sources)
       source_ids_.insert(s.id);
+    broken_names_.insert(tree_.broken_names.begin(), tree_.broken_names.end());
   }
 
   struct Scope {
@@ -229,7 +233,7 @@ class Checker {
   }
 
   void check_source(const load::Location& at, const std::string& source) {
-    if (source.empty() || source_ids_.count(source)) return;
+    if (source.empty() || tree_.manifest.incomplete || source_ids_.count(source)) return;
     std::string message = fmt::format("unknown source document '{}'", source);
     message += hint(source, [&] {
       std::vector<std::string> ids;
@@ -311,6 +315,9 @@ class Checker {
       as_field.type = tree_.parameters[it->second].type;
       return fact_type(as_field, -1);
     }
+    if (tree_.incomplete || broken_names_.count(e.name)) {
+      return {};  // declared where a load error was already reported
+    }
     std::string message =
         fmt::format("unknown name '{}' in a {} expression", e.name, entity_name(entity));
     std::string suggestion = hint(e.name, [&] {
@@ -355,7 +362,9 @@ class Checker {
       std::string message =
           fmt::format("'{}' is not a value of {}; expected one of: {}", literal.literal_string,
                       tree_.fields[enum_type.enum_field].name, fmt::join(values, ", "));
-      message += hint(literal.literal_string, [&] { return values; });
+      if (auto close = suggest(literal.literal_string, [&] { return values; })) {
+        message += fmt::format(" (did you mean '{}'?)", *close);
+      }
       error(literal.location, codes::kNotInEnum, std::move(message));
       return true;
     }
@@ -709,6 +718,7 @@ class Checker {
     if (!rule.from) return;  // a rule without a start date is checked at evaluation
     for (int index : params) {
       const auto& p = tree_.parameters[index];
+      if (p.incomplete) continue;  // a value had an error, already reported
       Date day = *rule.from;
       std::optional<Date> gap;
       for (std::size_t i = 0; i < p.values.size() && !gap; ++i) {
@@ -745,6 +755,7 @@ class Checker {
   std::unordered_map<std::string, int> definition_index_[2];
   std::unordered_map<std::string, int> parameter_index_;
   std::unordered_set<std::string> source_ids_;
+  std::unordered_set<std::string> broken_names_;  // tree_.broken_names
   std::vector<State> definition_state_;
   std::vector<int> definition_stack_;
   std::vector<int> completion_order_;  // definitions, in the order their checks completed

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <unordered_map>
 
 #include "compile/program.hpp"
 #include "util/sha256.hpp"
@@ -42,6 +44,16 @@ class Compiler {
       auto& list = f.entity == Entity::kHousehold ? out_.household_fields : out_.member_fields;
       slot_of_field_.push_back(static_cast<int>(list.size()));
       list.push_back(std::move(info));
+    }
+    for (auto* entity : {&out_.household_fields, &out_.member_fields}) {
+      bool household = entity == &out_.household_fields;
+      auto& defaults = household ? out_.household_defaults : out_.member_defaults;
+      auto& required = household ? out_.household_required : out_.member_required;
+      for (std::size_t slot = 0; slot < entity->size(); ++slot) {
+        const FieldInfo& f = (*entity)[slot];
+        defaults.push_back(f.default_value.value_or(Value::unknown()));
+        if (f.required && slot > 0) required.push_back(static_cast<std::uint32_t>(slot));
+      }
     }
     for (const auto& p : tree_.parameters) {
       ParameterInfo info{p.name, p.type, p.unit, bilingual(p.description), {}};
@@ -88,6 +100,7 @@ class Compiler {
       info.column = r.location.position.column;
       out_.rule_info.push_back(std::move(info));
     }
+    plan_evaluation();
   }
 
  private:
@@ -234,6 +247,83 @@ class Compiler {
       args.push_back(compile(a));
     set_args(n, args);
     return n;
+  }
+
+  static bool is_aggregate(OpCode op) {
+    return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
+           op == OpCode::kMin || op == OpCode::kMax;
+  }
+
+  // Nothing to save by remembering these: they are read, not computed (definitions have their
+  // own cache in the evaluator).
+  static bool is_leaf(OpCode op) {
+    return op == OpCode::kConst || op == OpCode::kHouseholdFact || op == OpCode::kMemberFact ||
+           op == OpCode::kParameter || op == OpCode::kAsOf || op == OpCode::kHouseholdDefinition ||
+           op == OpCode::kMemberDefinition;
+  }
+
+  // Work done once at load so that evaluation repeats less of it: which nodes depend on the
+  // member in scope (an aggregation does not: it ranges over all members itself), which
+  // computed subexpressions are written more than once (structurally equal: same operation,
+  // operand, constant and arguments), and how many leading conjuncts of each member rule's
+  // condition do not depend on the member. None of it changes a value: evaluation is pure.
+  void plan_evaluation() {
+    auto& nodes = out_.nodes;
+    const std::size_t n = nodes.size();
+    out_.member_dependent.assign(n, 0);
+    std::vector<std::uint32_t> shape(n);  // structural class of each node
+    std::unordered_map<std::string, std::uint32_t> shapes;
+    std::vector<std::uint32_t> shape_count;
+    // Arguments have larger indices than their node (compile() adds a node before its args).
+    for (std::size_t k = n; k-- > 0;) {
+      const Node& node = nodes[k];
+      std::string key;
+      auto put = [&](const void* p, std::size_t size) {
+        key.append(static_cast<const char*>(p), size);
+      };
+      put(&node.op, sizeof node.op);
+      put(&node.a, sizeof node.a);
+      put(&node.argc, sizeof node.argc);
+      put(&node.constant.kind, sizeof node.constant.kind);
+      if (node.constant.kind == ValueKind::kString) {
+        key += node.constant.as_string();  // by content: equal literals live apart
+      } else {
+        put(&node.constant.aux, sizeof node.constant.aux);
+        put(&node.constant.bits, sizeof node.constant.bits);
+      }
+      bool dependent = node.op == OpCode::kMemberFact || node.op == OpCode::kMemberDefinition;
+      for (std::uint16_t i = 0; i < node.argc; ++i) {
+        std::uint32_t arg = out_.args[node.first_arg + i];
+        put(&shape[arg], sizeof shape[arg]);
+        dependent = dependent || (!is_aggregate(node.op) && out_.member_dependent[arg]);
+      }
+      out_.member_dependent[k] = dependent;
+      auto [it, added] = shapes.emplace(std::move(key), static_cast<std::uint32_t>(shapes.size()));
+      if (added) shape_count.push_back(0);
+      shape[k] = it->second;
+      ++shape_count[it->second];
+    }
+    std::vector<std::int32_t> slot_of_shape(shape_count.size(), -1);
+    for (std::size_t k = 0; k < n; ++k) {
+      Node& node = nodes[k];
+      if (is_leaf(node.op) || shape_count[shape[k]] < 2) continue;
+      std::int32_t& slot = slot_of_shape[shape[k]];
+      if (slot < 0) {
+        slot = static_cast<std::int32_t>(out_.member_dependent[k] ? out_.member_memos++
+                                                                  : out_.household_memos++);
+      }
+      node.memo = slot;
+    }
+    for (std::size_t r = 0; r < out_.rules.size(); ++r) {
+      CompiledRule& rule = out_.rules[r];
+      if (!out_.rule_info[r].for_each_member || rule.condition == kNoNode) continue;
+      const Node& condition = nodes[rule.condition];
+      if (condition.op != OpCode::kAnd) continue;
+      std::uint16_t k = 0;
+      while (k < condition.argc && !out_.member_dependent[out_.args[condition.first_arg + k]])
+        ++k;
+      rule.household_prefix = k;
+    }
   }
 
   const load::SyntaxTree& tree_;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +61,10 @@ struct Node {
   std::uint16_t argc = 0;
   std::uint32_t first_arg = 0;  // index into Program::args
   std::int32_t a = -1;
+  // A subexpression written more than once (in any rules or definitions) has a memo slot, so
+  // that untraced evaluation computes it once per household (member_dependent false) or once
+  // per member in scope; -1 otherwise. See plan_evaluation().
+  std::int32_t memo = -1;
   Value constant;
 };
 
@@ -111,6 +117,9 @@ struct DefinitionInfo {
 struct CompiledRule {
   std::uint32_t filter = kNoNode;  // member rules: recipient filter (kNoNode: every member)
   std::uint32_t condition = kNoNode;
+  // Member rules whose condition is an `and`: how many of its first arguments do not depend on
+  // the member, so that untraced evaluation decides them once for all members.
+  std::uint16_t household_prefix = 0;
   std::uint32_t amount = kNoNode, amount_min = kNoNode, amount_max = kNoNode;
   std::uint32_t quantity = kNoNode;
   std::vector<int> parameters;  // every parameter the rule reads
@@ -127,6 +136,10 @@ struct ENTITLE_HIDDEN RuleSet::Impl {
   std::vector<std::string> file_texts;  // their contents, for source lines in messages
   std::vector<compile::FieldInfo> household_fields;
   std::vector<compile::FieldInfo> member_fields;
+  // Each slot's default, or unknown: a household or member starts as this before its facts are
+  // read. And the slots of required facts.
+  std::vector<Value> household_defaults, member_defaults;
+  std::vector<std::uint32_t> household_required, member_required;
   std::vector<compile::ParameterInfo> parameters;
   std::vector<compile::DefinitionInfo> definitions;
   std::vector<RuleInfo> rule_info;
@@ -134,7 +147,14 @@ struct ENTITLE_HIDDEN RuleSet::Impl {
   std::vector<compile::Node> nodes;
   std::vector<compile::NodeInfo> node_info;  // parallel to nodes
   std::vector<std::uint32_t> args;
-  std::deque<std::string> strings;  // literal strings; deque keeps them in place
+  std::deque<std::string> strings;             // literal strings; deque keeps them in place
+  std::vector<std::uint8_t> member_dependent;  // per node: its value depends on the member in scope
+  std::uint32_t household_memos = 0, member_memos = 0;  // memo slots (Node::memo) of each kind
+
+  // Derived data a later stage builds once, on first use, from the immutable program (the
+  // JSON renderer's escaped fragments); type-erased so that this stage need not know it.
+  mutable std::once_flag render_once;
+  mutable std::shared_ptr<const void> render_cache;
 
   int find_household_field(std::string_view name) const noexcept;
   int find_member_field(std::string_view name) const noexcept;

@@ -56,12 +56,12 @@ int RuleSet::Impl::find_member_field(std::string_view name) const noexcept {
 static LoadResult finish(load::SyntaxTree tree, const LoadOptions& options,
                          Diagnostics diagnostics) {
   LoadResult result;
+  // Checked even after load errors, so that one run reports every problem; the tree records
+  // what those errors left out, so the checker does not report it again.
+  auto checked = check::check_package(std::move(tree), options.limits, diagnostics);
   if (!has_errors(diagnostics)) {
-    auto checked = check::check_package(std::move(tree), options.limits, diagnostics);
-    if (!has_errors(diagnostics)) {
-      result.rules =
-          std::make_shared<const RuleSet>(compile::compile_package(checked, options.limits));
-    }
+    result.rules =
+        std::make_shared<const RuleSet>(compile::compile_package(checked, options.limits));
   }
   result.diagnostics = std::move(diagnostics);
   return result;

@@ -3,11 +3,18 @@
 // Undetermined rules name the facts whose absence left them undetermined. Those are found by
 // re-evaluating the rule with the trace on and walking down the unknown nodes only: a fact
 // that was read but did not decide anything (`false and x`) is not reported.
+//
+// A definition is evaluated once per household (or member) whether or not the trace is on, so
+// that tracing never changes a value or the step count. Its trace subtree is recorded once per
+// trace buffer and shared by every use (the trace is a DAG; a definition root is an only child,
+// so sharing it never touches a sibling link). Readers that walk the trace expand a shared
+// subtree once (see collect_missing and the renderers).
 #include "entitle/evaluate.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "compile/program.hpp"
 
@@ -23,8 +30,18 @@ struct ENTITLE_HIDDEN Evaluator::State {
   const Facts* facts = nullptr;
   Date as_of;
   AgeConvention convention;
-  std::uint64_t steps = 0;
+  std::uint64_t steps = 0;  // of the current rule and recipient
   std::uint64_t max_steps = 0;
+  std::uint64_t household_steps = 0;  // of the whole evaluation, never reset in it
+  std::uint64_t max_household_steps = 0;
+
+  // Counts one step; true when it is over either budget (Limits::max_eval_steps for this rule
+  // and recipient, Limits::max_household_steps for the household).
+  bool over_budget() noexcept {
+    bool over = ++steps > max_steps;
+    return ++household_steps > max_household_steps || over;
+  }
+  bool trace_all = false;  // EvalOptions::trace_all_conditions
 
   std::optional<Date> parameters_date;
   std::vector<Value> parameter_values;
@@ -34,6 +51,15 @@ struct ENTITLE_HIDDEN Evaluator::State {
   std::vector<std::uint8_t> household_definition_done;
   std::vector<Value> member_definitions;
   std::vector<std::uint8_t> member_definition_done;
+  // Trace root of each evaluated definition in the current trace buffer, or kNoTrace.
+  std::vector<std::uint32_t> household_definition_trace;
+  std::vector<std::uint32_t> member_definition_trace;
+  std::vector<std::uint8_t> visited;  // scratch of collect_missing
+
+  // Untraced evaluation remembers repeated subexpressions (Node::memo), per household or per
+  // member in scope, like definitions.
+  std::vector<Value> household_memo, member_memo;
+  std::vector<std::uint8_t> household_memo_done, member_memo_done;
 
   std::vector<TraceNode>* trace = nullptr;
   std::vector<TraceNode> scratch_trace;
@@ -56,6 +82,8 @@ struct ENTITLE_HIDDEN Evaluator::State {
     convention = impl.info.age_convention;
     steps = 0;
     max_steps = impl.limits.max_eval_steps;
+    household_steps = 0;
+    max_household_steps = impl.limits.max_household_steps;
     if (!parameters_date || *parameters_date != date) {
       parameters_date = date;
       parameter_values.assign(impl.parameters.size(), Value::error(EvalError::kNoParameterValue));
@@ -72,6 +100,109 @@ struct ENTITLE_HIDDEN Evaluator::State {
     household_definitions.resize(definitions);
     member_definition_done.assign(definitions * f.member_count(), 0);
     member_definitions.resize(definitions * f.member_count());
+    household_memo_done.assign(impl.household_memos, 0);
+    household_memo.resize(impl.household_memos);
+    member_memo_done.assign(std::size_t{impl.member_memos} * f.member_count(), 0);
+    member_memo.resize(std::size_t{impl.member_memos} * f.member_count());
+    forget_definition_traces();
+  }
+
+  // The untraced value of node `index`: leaves are read here, without a call; computed nodes go
+  // through eval<false>, which remembers repeated ones. Counts steps as eval does.
+  Value value(std::uint32_t index, std::int32_t member) {
+    const Node& node = impl.nodes[index];
+    switch (node.op) {
+      case OpCode::kConst:
+      case OpCode::kHouseholdFact:
+      case OpCode::kMemberFact:
+      case OpCode::kParameter:
+        if (over_budget()) return Value::error(EvalError::kStepBudget);
+        if (node.op == OpCode::kConst) return node.constant;
+        if (node.op == OpCode::kHouseholdFact) return facts->household(node.a);
+        if (node.op == OpCode::kMemberFact) return facts->member(member, node.a);
+        return parameter_values[node.a];
+      case OpCode::kHouseholdDefinition:
+      case OpCode::kMemberDefinition: {
+        bool household = node.op == OpCode::kHouseholdDefinition;
+        std::size_t slot = household ? node.a : member * impl.definitions.size() + node.a;
+        if ((household ? household_definition_done : member_definition_done)[slot]) {
+          if (over_budget()) return Value::error(EvalError::kStepBudget);
+          return (household ? household_definitions : member_definitions)[slot];
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return eval<false>(index, member, nullptr);
+  }
+
+  // A member rule's condition decided for all members at once where it can be: a condition that
+  // does not depend on the member, or the leading household-level conjuncts of an `and`
+  // (CompiledRule::household_prefix). Reset for each rule.
+  struct Hoisted {
+    bool ready = false;
+    bool decided = false;  // `value` is the condition's value for every member
+    bool unknown = false;  // ... else whether one of the leading conjuncts was unknown
+    Value value;
+  };
+
+  // The untraced value of member rule `rule`'s condition for `member`: the Kleene `and` of
+  // eval_node, its household-level leading conjuncts evaluated once. A step-budget fault is
+  // not shared: a member whose condition met one evaluates it alone, with its own budget.
+  Value condition(const compile::CompiledRule& rule, std::int32_t member, Hoisted& h) {
+    if (rule.condition == compile::kNoNode) return Value::boolean(true);
+    auto budget = [](const Value& v) {
+      return v.is_error() && v.as_error() == EvalError::kStepBudget;
+    };
+    if (!impl.member_dependent[rule.condition]) {
+      if (!h.ready) {
+        h.value = value(rule.condition, -1);
+        h.ready = h.decided = !budget(h.value);
+        return h.value;
+      }
+      return h.value;
+    }
+    if (rule.household_prefix == 0) return value(rule.condition, member);
+    const Node& node = impl.nodes[rule.condition];
+    if (!h.ready) {
+      Hoisted fresh;
+      for (int i = 0; i < rule.household_prefix; ++i) {
+        Value a = value(impl.args[node.first_arg + i], -1);
+        if (budget(a)) return value(rule.condition, member);
+        if (a.is_error() || a.is_false()) {
+          fresh.decided = true;
+          fresh.value = a;
+          break;
+        }
+        fresh.unknown = fresh.unknown || a.is_unknown();
+      }
+      fresh.ready = true;
+      h = fresh;
+    }
+    if (h.decided) return h.value;
+    bool unknown = h.unknown;
+    for (int i = rule.household_prefix; i < node.argc; ++i) {
+      Value a = value(impl.args[node.first_arg + i], member);
+      if (a.is_error() || a.is_false()) return a;
+      unknown = unknown || a.is_unknown();
+    }
+    return unknown ? Value::unknown() : Value::boolean(true);
+  }
+
+  // Called whenever the trace buffer changes: recorded subtrees belong to the old one.
+  void forget_definition_traces() {
+    household_definition_trace.assign(impl.definitions.size(), kNoTrace);
+    member_definition_trace.assign(impl.definitions.size() * facts->member_count(), kNoTrace);
+  }
+  // Called when the trace is cut back to `size` nodes: subtrees recorded past it are gone, and
+  // their places will be reused.
+  void forget_definition_traces_from(std::uint32_t size) {
+    for (auto* roots : {&household_definition_trace, &member_definition_trace}) {
+      for (auto& root : *roots) {
+        if (root != kNoTrace && root >= size) root = kNoTrace;
+      }
+    }
   }
 
   template <bool kTrace>
@@ -79,10 +210,16 @@ struct ENTITLE_HIDDEN Evaluator::State {
 
   template <bool kTrace>
   Value eval_node(const Node& node, std::uint32_t self, std::int32_t member);
+  // The bulkier operations, out of eval_node so that its frame stays small for the common ones.
+  template <bool kTrace>
+  Value arithmetic(const Node& node, std::uint32_t self, std::int32_t member);  // and dates
+  template <bool kTrace>
+  Value aggregate(const Node& node, std::uint32_t self, std::int32_t member);
 
   template <bool kTrace>
   Value child(const Node& node, int i, std::int32_t member, std::uint32_t self,
               std::uint32_t& last) {
+    if constexpr (!kTrace) return value(impl.args[node.first_arg + i], member);
     std::uint32_t child_trace = kNoTrace;
     Value v = eval<kTrace>(impl.args[node.first_arg + i], member, &child_trace);
     if constexpr (kTrace) link(self, last, child_trace);
@@ -93,17 +230,24 @@ struct ENTITLE_HIDDEN Evaluator::State {
   Value definition(std::int32_t index, std::int32_t member, std::uint32_t self,
                    std::uint32_t& last) {
     const auto& def = impl.definitions[index];
+    bool household = def.entity == load::Entity::kHousehold;
+    std::size_t slot = household ? index : member * impl.definitions.size() + index;
+    auto& done = household ? household_definition_done : member_definition_done;
+    auto& values = household ? household_definitions : member_definitions;
     if constexpr (kTrace) {
-      // Traced again each time, so that every use explains itself.
-      std::uint32_t child_trace = kNoTrace;
-      Value v = eval<true>(def.root, member, &child_trace);
-      link(self, last, child_trace);
-      return v;
+      auto& roots = household ? household_definition_trace : member_definition_trace;
+      if (roots[slot] == kNoTrace) {
+        std::uint32_t root = kNoTrace;
+        Value v = eval<true>(def.root, household ? -1 : member, &root);
+        roots[slot] = root;
+        if (!done[slot]) {
+          values[slot] = v;
+          done[slot] = 1;
+        }
+      }
+      link(self, last, roots[slot]);
+      return values[slot];
     } else {
-      bool household = def.entity == load::Entity::kHousehold;
-      std::size_t slot = household ? index : member * impl.definitions.size() + index;
-      auto& done = household ? household_definition_done : member_definition_done;
-      auto& values = household ? household_definitions : member_definitions;
       if (!done[slot]) {
         values[slot] = eval<false>(def.root, household ? -1 : member, nullptr);
         done[slot] = 1;
@@ -140,6 +284,28 @@ Value from_optional(std::optional<Decimal> d, EvalError error) {
 
 template <bool kTrace>
 Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint32_t* trace_index) {
+  if constexpr (!kTrace) {
+    const Node& node = impl.nodes[index];
+    if (node.memo >= 0 && (member >= 0 || !impl.member_dependent[index])) {
+      bool household = !impl.member_dependent[index];
+      std::size_t slot = household ? static_cast<std::size_t>(node.memo)
+                                   : member * std::size_t{impl.member_memos} + node.memo;
+      auto& done = household ? household_memo_done : member_memo_done;
+      auto& values = household ? household_memo : member_memo;
+      if (done[slot]) {
+        if (over_budget()) return Value::error(EvalError::kStepBudget);
+        return values[slot];
+      }
+      Value v = over_budget() ? Value::error(EvalError::kStepBudget)
+                              : eval_node<false>(node, kNoTrace, member);
+      // A step-budget fault belongs to the decision that met it, not to later ones.
+      if (!(v.is_error() && v.as_error() == EvalError::kStepBudget)) {
+        values[slot] = v;
+        done[slot] = 1;
+      }
+      return v;
+    }
+  }
   std::uint32_t self = kNoTrace;
   if constexpr (kTrace) {
     self = static_cast<std::uint32_t>(trace->size());
@@ -150,7 +316,7 @@ Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint
     *trace_index = self;
   }
   Value v;
-  if (++steps > max_steps) {
+  if (over_budget()) {
     v = Value::error(EvalError::kStepBudget);
   } else {
     v = eval_node<kTrace>(impl.nodes[index], self, member);
@@ -191,46 +357,40 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kAnd:
     case OpCode::kOr: {
       // Kleene: the deciding value (false for and, true for or) wins over unknown.
+      // With trace_all_conditions the operands after the deciding one are evaluated for the
+      // trace only; the value is the same as without.
       bool deciding = node.op == OpCode::kOr;
       bool unknown = false;
+      std::optional<Value> decided;
       for (int i = 0; i < node.argc; ++i) {
+        if (decided) {
+          // For the trace only: not part of the rule's step count (the household's has it).
+          std::uint64_t counted = steps;
+          arg(i);
+          steps = counted;
+          continue;
+        }
         Value a = arg(i);
-        if (a.is_error()) return a;
-        if (a.is_unknown()) {
+        if (a.is_error() || (!a.is_unknown() && a.as_bool() == deciding)) {
+          decided = a;
+          if (!(kTrace && trace_all)) return a;
+        } else if (a.is_unknown()) {
           unknown = true;
-        } else if (a.as_bool() == deciding) {
-          return a;
         }
       }
+      if (decided) return *decided;
       return unknown ? Value::unknown() : Value::boolean(!deciding);
     }
-    case OpCode::kNegate: {
-      Value a = arg(0);
-      if (a.kind != ValueKind::kNumber) return a;
-      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
-    }
+    case OpCode::kNegate:
     case OpCode::kAdd:
     case OpCode::kSub:
     case OpCode::kMul:
-    case OpCode::kDiv: {
-      Value a = arg(0);
-      Value b = arg(1);
-      if (a.is_error()) return a;
-      if (b.is_error()) return b;
-      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
-      Decimal x = a.as_number(), y = b.as_number();
-      switch (node.op) {
-        case OpCode::kAdd:
-          return from_optional(checked_add(x, y), EvalError::kOverflow);
-        case OpCode::kSub:
-          return from_optional(checked_sub(x, y), EvalError::kOverflow);
-        case OpCode::kMul:
-          return from_optional(checked_mul(x, y), EvalError::kOverflow);
-        default:
-          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
-          return from_optional(checked_div(x, y), EvalError::kOverflow);
-      }
-    }
+    case OpCode::kDiv:
+    case OpCode::kAge:
+    case OpCode::kYearsBetween:
+    case OpCode::kMonthsBetween:
+    case OpCode::kDaysBetween:
+      return arithmetic<kTrace>(node, self, member);
     case OpCode::kEq:
     case OpCode::kNe:
     case OpCode::kLt:
@@ -285,6 +445,56 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       // Keep the trace's child order: condition, then the branch taken.
       return arg(2);
     }
+    case OpCode::kAsOf:
+      return Value::date(as_of);
+    case OpCode::kIsKnown: {
+      Value a = arg(0);
+      if (a.is_error()) return a;
+      return Value::boolean(!a.is_unknown());
+    }
+    case OpCode::kCount:
+    case OpCode::kAny:
+    case OpCode::kAll:
+    case OpCode::kSum:
+    case OpCode::kMin:
+    case OpCode::kMax:
+      return aggregate<kTrace>(node, self, member);
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::arithmetic(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  auto arg = [&](int i) { return child<kTrace>(node, i, member, self, last); };
+  switch (node.op) {
+    case OpCode::kNegate: {
+      Value a = arg(0);
+      if (a.kind != ValueKind::kNumber) return a;
+      return from_optional(checked_neg(a.as_number()), EvalError::kOverflow);
+    }
+    case OpCode::kAdd:
+    case OpCode::kSub:
+    case OpCode::kMul:
+    case OpCode::kDiv: {
+      Value a = arg(0);
+      Value b = arg(1);
+      if (a.is_error()) return a;
+      if (b.is_error()) return b;
+      if (a.is_unknown() || b.is_unknown()) return Value::unknown();
+      Decimal x = a.as_number(), y = b.as_number();
+      switch (node.op) {
+        case OpCode::kAdd:
+          return from_optional(checked_add(x, y), EvalError::kOverflow);
+        case OpCode::kSub:
+          return from_optional(checked_sub(x, y), EvalError::kOverflow);
+        case OpCode::kMul:
+          return from_optional(checked_mul(x, y), EvalError::kOverflow);
+        default:
+          if (y.units() == 0) return Value::error(EvalError::kDivisionByZero);
+          return from_optional(checked_div(x, y), EvalError::kOverflow);
+      }
+    }
     case OpCode::kAge: {
       Value birth = arg(0);
       if (birth.kind != ValueKind::kDate) return birth;
@@ -303,13 +513,17 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
                                                   : days_between(a.as_date(), b.as_date());
       return Value::number(Decimal::from_units(static_cast<std::int64_t>(n) * Decimal::kOne));
     }
-    case OpCode::kAsOf:
-      return Value::date(as_of);
-    case OpCode::kIsKnown: {
-      Value a = arg(0);
-      if (a.is_error()) return a;
-      return Value::boolean(!a.is_unknown());
-    }
+    default:
+      break;
+  }
+  return Value::unknown();
+}
+
+template <bool kTrace>
+Value Evaluator::State::aggregate(const Node& node, std::uint32_t self, std::int32_t member) {
+  std::uint32_t last = kNoTrace;
+  (void)member;  // the arguments are evaluated for each member in turn
+  switch (node.op) {
     case OpCode::kCount:
     case OpCode::kAny:
     case OpCode::kAll:
@@ -318,7 +532,7 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
     case OpCode::kMax: {
       const auto members = static_cast<std::int32_t>(facts->member_count());
       std::uint32_t filter = impl.args[node.first_arg];
-      std::uint32_t value = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
+      std::uint32_t predicate = node.argc > 1 ? impl.args[node.first_arg + 1] : compile::kNoNode;
       bool unknown = false;
       bool any_value = false;
       std::int64_t count = 0;
@@ -326,8 +540,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       Value best;
       for (std::int32_t m = 0; m < members; ++m) {
         std::uint32_t child_trace = kNoTrace;
-        Value f = eval<kTrace>(filter, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value f;
+        if constexpr (kTrace) {
+          f = eval<true>(filter, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          f = value(filter, m);
+        }
         if (f.is_error()) return f;
         if (f.is_false()) continue;
         bool filter_unknown = f.is_unknown();
@@ -339,8 +558,13 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           }
           continue;
         }
-        Value v = eval<kTrace>(value, m, &child_trace);
-        if constexpr (kTrace) link(self, last, child_trace);
+        Value v;
+        if constexpr (kTrace) {
+          v = eval<true>(predicate, m, &child_trace);
+          link(self, last, child_trace);
+        } else {
+          v = value(predicate, m);
+        }
         if (v.is_error()) return v;
         if (node.op == OpCode::kAny || node.op == OpCode::kAll) {
           // any: Kleene or of (filter and v); all: Kleene and of (not filter or v).
@@ -381,15 +605,20 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
           return any_value ? best : Value::unknown();
       }
     }
+    default:
+      break;
   }
   return Value::unknown();
 }
 
 namespace {
 
+// `visited` (one flag per trace node) keeps a shared definition subtree from being walked twice.
 void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
-                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin) {
-  if (index == kNoTrace) return;
+                     std::uint32_t index, std::vector<MissingFact>& out, std::size_t begin,
+                     std::vector<std::uint8_t>& visited) {
+  if (index == kNoTrace || visited[index]) return;
+  visited[index] = 1;
   const TraceNode& t = trace[index];
   if (!t.value.is_unknown()) return;
   const Node& node = impl.nodes[t.source];
@@ -402,7 +631,7 @@ void collect_missing(const RuleSet::Impl& impl, const std::vector<TraceNode>& tr
     return;
   }
   for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
-    collect_missing(impl, trace, c, out, begin);
+    collect_missing(impl, trace, c, out, begin, visited);
   }
 }
 
@@ -420,14 +649,15 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   result.clear();
   result.household_id = facts.household_id();
   result.as_of = as_of;
-  s.prepare(facts, as_of);
   s.trace = &result.trace;
+  s.prepare(facts, as_of);
+  s.trace_all = options.trace && options.trace_all_conditions;
 
   // Evaluates `node` for `member`, traced into the result when asked.
   auto run = [&](std::uint32_t node, std::int32_t member, std::uint32_t& trace_index) {
     if (node == compile::kNoNode) return Value::boolean(true);
     if (options.trace) return s.eval<true>(node, member, &trace_index);
-    return s.eval<false>(node, member, nullptr);
+    return s.value(node, member);
   };
 
   auto add_total = [&](Decimal& bucket, Decimal amount) {
@@ -451,7 +681,10 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
       continue;
     }
     bool any_candidate = false;
+    State::Hoisted hoisted;
     auto decide = [&](std::int32_t m) {
+      // The step budget is per rule and recipient: one pathological rule faults alone.
+      s.steps = 0;
       RuleOutcome o;
       o.rule = r;
       o.member = m;
@@ -461,12 +694,17 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         filter = run(rule.filter, m, o.filter_trace);
         if (filter.is_false()) {
           // Not a recipient: nothing to explain for this member.
-          result.trace.resize(trace_size);
+          if (options.trace) {
+            result.trace.resize(trace_size);
+            s.forget_definition_traces_from(static_cast<std::uint32_t>(trace_size));
+          }
           return;
         }
       }
       any_candidate = true;
-      Value condition = run(rule.condition, m, o.condition_trace);
+      Value condition = options.trace || !info.for_each_member
+                            ? run(rule.condition, m, o.condition_trace)
+                            : s.condition(rule, m, hoisted);
       Value decided = condition;
       if (filter.is_error()) {
         decided = filter;
@@ -485,7 +723,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         o.outcome = Outcome::kGranted;
         auto amount = [&](std::uint32_t node, Decimal& out, bool& has) {
           if (node == compile::kNoNode || o.outcome != Outcome::kGranted) return;
-          Value v = s.eval<false>(node, m, nullptr);
+          Value v = s.value(node, m);
           if (v.is_error()) {
             o.outcome = Outcome::kError;
             o.error = v.as_error();
@@ -504,25 +742,36 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
         amount(rule.quantity, o.quantity, o.has_quantity);
       }
       if (o.outcome == Outcome::kUndetermined) {
-        // Re-run traced (into scratch space unless tracing already) to find the missing facts.
+        // Re-run traced (into scratch space) to find the missing facts: those of the filter
+        // and condition when they left the rule open, else those of the grant's amounts.
         o.missing_begin = static_cast<std::uint32_t>(result.missing.size());
         auto* saved = s.trace;
         s.scratch_trace.clear();
         s.trace = &s.scratch_trace;
-        std::uint32_t filter_root = kNoTrace, condition_root = kNoTrace;
-        if (info.for_each_member && rule.filter != compile::kNoNode) {
-          s.eval<true>(rule.filter, m, &filter_root);
+        bool trace_all = s.trace_all;
+        s.trace_all = false;
+        s.forget_definition_traces();
+        s.steps = 0;
+        std::uint32_t roots[4] = {kNoTrace, kNoTrace, kNoTrace, kNoTrace};
+        if (decided.is_unknown()) {
+          if (info.for_each_member && rule.filter != compile::kNoNode) {
+            s.eval<true>(rule.filter, m, &roots[0]);
+          }
+          s.eval<true>(rule.condition, m, &roots[1]);
+        } else {
+          int i = 0;
+          for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
+            if (node != compile::kNoNode) s.eval<true>(node, m, &roots[i]);
+            ++i;
+          }
         }
-        s.eval<true>(rule.condition, m, &condition_root);
-        for (auto node : {rule.amount, rule.amount_min, rule.amount_max, rule.quantity}) {
-          if (node == compile::kNoNode) continue;
-          std::uint32_t amount_root = kNoTrace;
-          s.eval<true>(node, m, &amount_root);
-          collect_missing(impl, s.scratch_trace, amount_root, result.missing, o.missing_begin);
+        s.visited.assign(s.scratch_trace.size(), 0);
+        for (auto root : roots) {
+          collect_missing(impl, s.scratch_trace, root, result.missing, o.missing_begin, s.visited);
         }
-        collect_missing(impl, s.scratch_trace, filter_root, result.missing, o.missing_begin);
-        collect_missing(impl, s.scratch_trace, condition_root, result.missing, o.missing_begin);
         s.trace = saved;
+        s.forget_definition_traces();
+        s.trace_all = trace_all;
         o.missing_end = static_cast<std::uint32_t>(result.missing.size());
       }
       if (o.outcome == Outcome::kGranted && info.kind == GrantKind::kCash && o.has_amount) {
@@ -585,6 +834,7 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   } else {
     t.overflow = true;
   }
+  result.steps = s.household_steps;
   return result;
 }
 
@@ -597,10 +847,17 @@ std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules, const Resul
     d.file = rule.file;
     d.line = rule.line;
     d.column = rule.column;
-    d.message = fmt::format(
-        "evaluation stopped in rule '{}' after {} steps (limit max_eval_steps); the rules from "
-        "here on were not evaluated",
-        rule.id, rules.limits().max_eval_steps);
+    const Limits& limits = rules.limits();
+    if (result.steps > limits.max_household_steps) {
+      d.message = fmt::format(
+          "evaluation of the household stopped in rule '{}' after {} steps (limit "
+          "max_household_steps); the rules from here on were not evaluated",
+          rule.id, limits.max_household_steps);
+    } else {
+      d.message =
+          fmt::format("evaluation of rule '{}' stopped after {} steps (limit max_eval_steps)",
+                      rule.id, limits.max_eval_steps);
+    }
     return d;
   }
   return std::nullopt;

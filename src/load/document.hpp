@@ -44,12 +44,12 @@ struct Node {
   std::string_view kind_name() const noexcept;
 };
 
-// A key and its value. Not a std::pair<Node, Node>: with libstdc++ 12 clang rejects a pair of a
-// type inside that type's own definition.
+// A key and its value, named as in the std::pair<Node, Node> it replaces: with libstdc++ 12,
+// clang rejects a pair of a type inside that type's own definition.
 struct MapEntry {
-  MapEntry(Node k, Node v) : key(std::move(k)), value(std::move(v)) {}
-  Node key;
-  Node value;
+  MapEntry(Node key, Node value) : first(std::move(key)), second(std::move(value)) {}
+  Node first;   // the key, a scalar
+  Node second;  // the value
 };
 
 struct SourceFile {

@@ -68,13 +68,15 @@ class Parser {
     return e;
   }
 
+  // Columns count bytes, like yaml-cpp's marks that `start_` comes from (and like every
+  // Diagnostic column; the caret of format_diagnostic converts to characters).
   Location location_at(std::size_t offset) const {
     Position p = start_;
     for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
       if (text_[i] == '\n') {
         ++p.line;
         p.column = 1;
-      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+      } else {
         ++p.column;
       }
     }

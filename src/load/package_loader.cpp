@@ -108,12 +108,24 @@ class MapReader {
       ok_ = false;
       return;
     }
-    report_unknown_keys(reader.file(), node, what, allowed, reader.diagnostics);
+    clean_ = report_unknown_keys(reader.file(), node, what, allowed, reader.diagnostics);
   }
 
+  // A mapping (the keys it has can be read).
   bool ok() const { return ok_; }
+  // A mapping without unknown keys: nothing in it was left unread.
+  bool clean() const { return ok_ && clean_; }
 
   const Node* get(std::string_view key) const { return ok_ ? node_.find(key) : nullptr; }
+
+  // The key node itself, for errors about a key (a key in the wrong place), or nullptr.
+  const Node* key(std::string_view name) const {
+    if (!ok_) return nullptr;
+    for (const auto& [k, v] : node_.entries) {
+      if (k.scalar == name) return &k;
+    }
+    return nullptr;
+  }
 
   const Node* require(std::string_view key) {
     const Node* value = get(key);
@@ -175,6 +187,7 @@ class MapReader {
   const Node& node_;
   std::string what_;
   bool ok_ = true;
+  bool clean_ = true;
 };
 
 std::optional<Expr> parse_expression_node(Reader& reader, const Node& node) {
@@ -302,21 +315,22 @@ void read_field(Reader& reader, Entity entity, const Node& key, const Node& node
   f.location = reader.here(key);
   MapReader map(reader, node, fmt::format("fact '{}'", f.name),
                 {"type", "values", "default", "required", "min", "max", "description"});
-  if (!map.ok()) return;
   auto type_name = map.text("type", true);
-  if (!type_name) return;
-  auto type = fact_type_from_name(*type_name);
-  if (!type) {
+  auto type = type_name ? fact_type_from_name(*type_name) : std::nullopt;
+  if (type_name && !type) {
     reader.error(*node.find("type"), codes::kBadValue,
                  fmt::format("unknown type '{}'; expected bool, integer, decimal, money, date, "
                              "enum or string",
                              *type_name));
+  }
+  if (!type) {
+    reader.tree.broken_names.push_back(f.name);
     return;
   }
   f.type = *type;
   if (const Node* values = map.get("values")) {
     if (f.type != FactType::kEnum) {
-      reader.error(*values, codes::kUnknownKey, "'values' belongs only to enum facts");
+      reader.error(*map.key("values"), codes::kUnknownKey, "'values' belongs only to enum facts");
     } else if (!values->is_sequence() || values->items.empty()) {
       reader.error(*values, codes::kBadValue, "'values' must be a non-empty list");
     } else {
@@ -341,7 +355,7 @@ void read_field(Reader& reader, Entity entity, const Node& key, const Node& node
                      f.type == FactType::kMoney;
       auto d = b->is_scalar() ? Decimal::parse(b->scalar) : std::nullopt;
       if (!numeric) {
-        reader.error(*b, codes::kUnknownKey,
+        reader.error(*map.key(bound), codes::kUnknownKey,
                      fmt::format("'{}' belongs only to numeric facts", bound));
       } else if (!d && is_decimal_out_of_range(b->scalar)) {
         reader.error(*b, codes::kLimitExceeded,
@@ -374,12 +388,14 @@ void read_field(Reader& reader, Entity entity, const Node& key, const Node& node
 
 void read_schema(Reader& reader, const Node& node) {
   MapReader map(reader, node, "'schema'", {"household", "member"});
+  if (!map.clean()) reader.tree.incomplete = true;
   for (auto [name, entity] :
        {std::pair{"household", Entity::kHousehold}, std::pair{"member", Entity::kMember}}) {
     const Node* fields = map.get(name);
     if (!fields) continue;
     if (!fields->is_map()) {
       reader.error(*fields, codes::kBadValue, fmt::format("'schema.{}' must be a mapping", name));
+      reader.tree.incomplete = true;
       continue;
     }
     for (const auto& [key, value] : fields->entries)
@@ -393,7 +409,8 @@ void read_parameter(Reader& reader, const Node& key, const Node& node) {
   p.location = reader.here(key);
   MapReader map(reader, node, fmt::format("parameter '{}'", p.name),
                 {"type", "unit", "description", "values"});
-  if (!map.ok()) return;
+  auto broken = [&] { reader.tree.broken_names.push_back(p.name); };
+  if (!map.ok()) return broken();
   if (auto type_name = map.text("type", true)) {
     auto type = fact_type_from_name(*type_name);
     if (!type || *type == FactType::kEnum || *type == FactType::kString) {
@@ -401,19 +418,19 @@ void read_parameter(Reader& reader, const Node& key, const Node& node) {
                    fmt::format("unknown parameter type '{}'; expected integer, decimal, money, "
                                "bool or date",
                                *type_name));
-      return;
+      return broken();
     }
     p.type = *type;
   } else {
-    return;
+    return broken();
   }
   if (auto unit = map.text("unit", false)) p.unit = *unit;
   p.description = map.bilingual("description", true);
   const Node* values = map.require("values");
-  if (!values) return;
+  if (!values) return broken();
   if (!values->is_sequence() || values->items.empty()) {
     reader.error(*values, codes::kBadValue, "'values' must be a non-empty list of dated values");
-    return;
+    return broken();
   }
   for (const Node& item : values->items) {
     MapReader entry(reader, item, fmt::format("a value of parameter '{}'", p.name),
@@ -438,6 +455,8 @@ void read_parameter(Reader& reader, const Node& key, const Node& node) {
         continue;
       }
       v.value = *parsed;
+    } else {
+      continue;
     }
     if (const Node* ref = entry.get("reference")) {
       MapReader r(reader, *ref, "'reference'", {"source", "clause", "note"});
@@ -452,12 +471,14 @@ void read_parameter(Reader& reader, const Node& key, const Node& node) {
     }
     p.values.push_back(std::move(v));
   }
+  p.incomplete = p.values.size() != values->items.size();
   reader.tree.parameters.push_back(std::move(p));
 }
 
 void read_parameters(Reader& reader, const Node& node) {
   if (!node.is_map()) {
     reader.error(node, codes::kBadValue, "'parameters' must be a mapping of names to parameters");
+    reader.tree.incomplete = true;
     return;
   }
   for (const auto& [key, value] : node.entries)
@@ -466,6 +487,7 @@ void read_parameters(Reader& reader, const Node& node) {
 
 void read_definitions(Reader& reader, const Node& node) {
   MapReader map(reader, node, "'definitions'", {"household", "member"});
+  if (!map.clean()) reader.tree.incomplete = true;
   for (auto [name, entity] :
        {std::pair{"household", Entity::kHousehold}, std::pair{"member", Entity::kMember}}) {
     const Node* defs = map.get(name);
@@ -473,6 +495,7 @@ void read_definitions(Reader& reader, const Node& node) {
     if (!defs->is_map()) {
       reader.error(*defs, codes::kBadValue,
                    fmt::format("'definitions.{}' must be a mapping", name));
+      reader.tree.incomplete = true;
       continue;
     }
     for (const auto& [key, value] : defs->entries) {
@@ -482,13 +505,14 @@ void read_definitions(Reader& reader, const Node& node) {
       d.location = reader.here(key);
       MapReader def(reader, value, fmt::format("definition '{}'", d.name),
                     {"expr", "description", "note"});
-      if (!def.ok()) continue;
       const Node* expr = def.require("expr");
-      if (!expr) continue;
-      auto parsed = parse_condition(reader, *expr, 0);
+      auto parsed = expr ? parse_condition(reader, *expr, 0) : std::nullopt;
       d.description = def.bilingual("description", false);
       if (auto note = def.text("note", false)) d.note = *note;
-      if (!parsed) continue;
+      if (!parsed) {
+        reader.tree.broken_names.push_back(d.name);
+        continue;
+      }
       d.expr = std::move(*parsed);
       reader.tree.definitions.push_back(std::move(d));
     }
@@ -551,7 +575,7 @@ bool read_grant(Reader& reader, const Node& node, Grant& g) {
       ok = false;
     }
     if (g.quantity) {
-      reader.error(*node.find("quantity"), codes::kUnknownKey, "a cash grant has no 'quantity'");
+      reader.error(*map.key("quantity"), codes::kUnknownKey, "a cash grant has no 'quantity'");
       ok = false;
     }
   } else if (g.amount || g.amount_min || g.amount_max) {
@@ -572,7 +596,7 @@ bool read_grant(Reader& reader, const Node& node, Grant& g) {
   }
   if (const Node* occasions = map.get("occasions")) {
     if (g.period != Period::kPerOccasion) {
-      reader.error(*occasions, codes::kUnknownKey,
+      reader.error(*map.key("occasions"), codes::kUnknownKey,
                    "'occasions' belongs only to per_occasion grants");
       ok = false;
     } else if (!occasions->is_sequence() || occasions->items.empty()) {
@@ -678,6 +702,7 @@ void read_file(Reader& reader, const Node& root, bool is_manifest) {
       is_manifest ? std::vector<std::string>{"package"}
                   : std::vector<std::string>{"schema", "parameters", "definitions", "rules"};
   MapReader map(reader, root, is_manifest ? "package.yaml" : "a policy file", allowed);
+  if (!map.clean()) reader.tree.incomplete = true;
   if (!map.ok()) return;
   if (is_manifest) {
     if (const Node* m = map.require("package")) read_manifest(reader, *m);
@@ -717,14 +742,21 @@ SyntaxTree load_package_files(std::vector<SourceFile> files, const Limits& limit
     if (file.text.size() > limits.max_policy_file_bytes) {  // in-memory files come unchecked
       diagnostics.push_back(
           file_too_large(file.path, file.text.size(), limits.max_policy_file_bytes));
+      tree.incomplete = true;
+      if (manifest) tree.manifest.incomplete = true;
       continue;
     }
     std::size_t before = diagnostics.size();
     Node root = parse_yaml(file, limits, diagnostics);
-    if (diagnostics.size() != before) continue;  // malformed YAML, already reported
-    read_file(reader, root, manifest);
+    if (diagnostics.size() == before) {
+      read_file(reader, root, manifest);
+    } else {
+      tree.incomplete = true;  // malformed YAML, already reported: its names are unknown
+    }
+    if (diagnostics.size() != before && manifest) tree.manifest.incomplete = true;
   }
   if (!manifest_seen) {
+    tree.manifest.incomplete = true;
     Diagnostic d;
     d.code = std::string(codes::kMissingKey);
     d.file = tree.directory.empty() ? "package.yaml" : tree.directory + "/package.yaml";
@@ -754,6 +786,7 @@ SyntaxTree load_package(const std::string& directory, const Limits& limits,
   }
   std::sort(paths.begin(), paths.end());
   std::vector<SourceFile> files;
+  std::size_t before_reading = diagnostics.size();
   for (const auto& path : paths) {
     SourceFile file;
     if (read_source_file(path, limits.max_policy_file_bytes, file, diagnostics)) {
@@ -763,6 +796,7 @@ SyntaxTree load_package(const std::string& directory, const Limits& limits,
   std::size_t before = diagnostics.size();
   SyntaxTree tree = load_package_files(std::move(files), limits, diagnostics);
   tree.directory = directory;
+  if (before != before_reading) tree.incomplete = true;  // a file could not be read
   for (std::size_t i = before; i < diagnostics.size(); ++i) {
     if (diagnostics[i].file == "package.yaml") diagnostics[i].file = directory + "/package.yaml";
   }

@@ -36,9 +36,9 @@ std::optional<FactType> fact_type_from_name(std::string_view name) noexcept {
 
 namespace {
 
-bool is_number_style(const Node& node, bool allow_string) {
+bool is_number_style(Node::Style style, bool allow_string) {
   using Style = Node::Style;
-  switch (node.style) {
+  switch (style) {
     case Style::kPlain:
     case Style::kJsonNumber:
       return true;
@@ -51,11 +51,75 @@ bool is_number_style(const Node& node, bool allow_string) {
   return false;
 }
 
-bool is_text_style(const Node& node) {
-  return node.style != Node::Style::kJsonBool && node.style != Node::Style::kJsonNumber;
+bool is_text_style(Node::Style style) {
+  return style != Node::Style::kJsonBool && style != Node::Style::kJsonNumber;
 }
 
 }  // namespace
+
+std::string expected_text(FactType type, const std::vector<std::string>& enum_values) {
+  switch (type) {
+    case FactType::kBool:
+      return "true or false";
+    case FactType::kInteger:
+      return "a whole number";
+    case FactType::kDecimal:
+      return "an exact decimal number (at most 4 decimals)";
+    case FactType::kMoney:
+      return "an amount such as \"100.50\" (at most 4 decimals)";
+    case FactType::kDate:
+      return "a date YYYY-MM-DD";
+    case FactType::kEnum:
+      return fmt::format("one of: {}", fmt::join(enum_values, ", "));
+    case FactType::kString:
+      return "a string";
+  }
+  return "a value";
+}
+
+std::optional<Value> read_scalar(ScalarText scalar, FactType type,
+                                 const std::vector<std::string>& enum_values) noexcept {
+  std::string_view text = scalar.text;
+  switch (type) {
+    case FactType::kBool:
+      if (scalar.style == Node::Style::kQuoted || scalar.style == Node::Style::kJsonString ||
+          scalar.style == Node::Style::kJsonNumber) {
+        return std::nullopt;
+      }
+      if (text == "true") return Value::boolean(true);
+      if (text == "false") return Value::boolean(false);
+      return std::nullopt;
+    case FactType::kInteger: {
+      if (!is_number_style(scalar.style, false)) return std::nullopt;
+      auto d = Decimal::parse(text);
+      if (!d || !d->is_integer() || text.find('.') != std::string_view::npos) return std::nullopt;
+      return Value::number(*d);
+    }
+    case FactType::kDecimal:
+    case FactType::kMoney: {
+      if (!is_number_style(scalar.style, true)) return std::nullopt;
+      auto d = Decimal::parse(text);
+      if (!d) return std::nullopt;
+      return Value::number(*d);
+    }
+    case FactType::kDate: {
+      if (!is_text_style(scalar.style)) return std::nullopt;
+      auto d = Date::parse(text);
+      if (!d) return std::nullopt;
+      return Value::date(*d);
+    }
+    case FactType::kEnum: {
+      if (!is_text_style(scalar.style)) return std::nullopt;
+      for (std::size_t i = 0; i < enum_values.size(); ++i) {
+        if (enum_values[i] == text) return Value::enumerated(static_cast<std::uint32_t>(i));
+      }
+      return std::nullopt;
+    }
+    case FactType::kString:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
 
 bool is_decimal_out_of_range(std::string_view text) noexcept {
   std::string_view digits = text.substr(!text.empty() && text[0] == '-' ? 1 : 0);
@@ -76,78 +140,28 @@ std::string decimal_range_text() {
                      Decimal::from_units(INT64_MAX).to_string());
 }
 
+ScalarProblem scalar_problem(ScalarText scalar, FactType type,
+                             const std::vector<std::string>& enum_values) {
+  bool integer = type == FactType::kInteger;
+  bool numeric = integer || type == FactType::kDecimal || type == FactType::kMoney;
+  if (numeric && is_number_style(scalar.style, !integer) && is_decimal_out_of_range(scalar.text) &&
+      !(integer && scalar.text.find('.') != std::string_view::npos)) {
+    return {fmt::format("a number between {}", decimal_range_text()), true};
+  }
+  return {expected_text(type, enum_values), false};
+}
+
 std::optional<Value> read_scalar(const Node& node, FactType type,
                                  const std::vector<std::string>& enum_values,
                                  ScalarProblem& problem) {
-  std::string& expected = problem.expected;
-  problem.out_of_range = false;
-  switch (type) {
-    case FactType::kBool:
-      expected = "true or false";
-      break;
-    case FactType::kInteger:
-      expected = "a whole number";
-      break;
-    case FactType::kDecimal:
-      expected = "an exact decimal number (at most 4 decimals)";
-      break;
-    case FactType::kMoney:
-      expected = "an amount such as \"100.50\" (at most 4 decimals)";
-      break;
-    case FactType::kDate:
-      expected = "a date YYYY-MM-DD";
-      break;
-    case FactType::kEnum:
-      expected = fmt::format("one of: {}", fmt::join(enum_values, ", "));
-      break;
-    case FactType::kString:
-      expected = "a string";
-      break;
+  std::optional<Value> value;
+  if (node.is_scalar()) {
+    value = read_scalar(ScalarText{node.scalar, node.style}, type, enum_values);
+    if (!value) problem = scalar_problem(ScalarText{node.scalar, node.style}, type, enum_values);
+  } else {
+    problem = {expected_text(type, enum_values), false};
   }
-  if (!node.is_scalar()) return std::nullopt;
-  const std::string& text = node.scalar;
-  switch (type) {
-    case FactType::kBool:
-      if (node.style == Node::Style::kQuoted || node.style == Node::Style::kJsonString ||
-          node.style == Node::Style::kJsonNumber) {
-        return std::nullopt;
-      }
-      if (text == "true") return Value::boolean(true);
-      if (text == "false") return Value::boolean(false);
-      return std::nullopt;
-    case FactType::kInteger:
-    case FactType::kDecimal:
-    case FactType::kMoney: {
-      bool integer = type == FactType::kInteger;
-      if (!is_number_style(node, !integer)) return std::nullopt;
-      auto d = Decimal::parse(text);
-      if (!d && is_decimal_out_of_range(text) &&
-          (!integer || text.find('.') == std::string::npos)) {
-        problem.out_of_range = true;
-        expected = fmt::format("a number between {}", decimal_range_text());
-      }
-      if (!d || (integer && (!d->is_integer() || text.find('.') != std::string::npos))) {
-        return std::nullopt;
-      }
-      return Value::number(*d);
-    }
-    case FactType::kDate: {
-      if (!is_text_style(node)) return std::nullopt;
-      auto d = Date::parse(text);
-      if (!d) return std::nullopt;
-      return Value::date(*d);
-    }
-    case FactType::kEnum: {
-      if (!is_text_style(node)) return std::nullopt;
-      for (std::size_t i = 0; i < enum_values.size(); ++i) {
-        if (enum_values[i] == text) return Value::enumerated(static_cast<std::uint32_t>(i));
-      }
-      return std::nullopt;
-    }
-    case FactType::kString:
-      return std::nullopt;
-  }
-  return std::nullopt;
+  return value;
 }
 
 }  // namespace entitle::load

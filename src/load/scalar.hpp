@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "load/document.hpp"
@@ -12,17 +13,35 @@
 
 namespace entitle::load {
 
-// Why read_scalar refused a node.
+// A scalar as written: its text (numbers keep their exact text) and how it was written. Every
+// reader of facts (YAML and JSON trees, JSON read on demand, CSV cells) reduces a value to this.
+struct ScalarText {
+  std::string_view text;
+  Node::Style style = Node::Style::kPlain;
+};
+
+// Reads `scalar` as `type`. Strings are not handled here (they need storage): for kString the
+// caller takes the text itself. Returns nullopt when the text is not a `type`; expected_text()
+// then says what was expected. Allocates nothing.
+std::optional<Value> read_scalar(ScalarText scalar, FactType type,
+                                 const std::vector<std::string>& enum_values) noexcept;
+
+// What read_scalar expected, e.g. "a date YYYY-MM-DD" or "one of: parent, child, other".
+std::string expected_text(FactType type, const std::vector<std::string>& enum_values);
+
+// Why read_scalar refused a scalar.
 struct ScalarProblem {
-  // What was expected, e.g. "a date YYYY-MM-DD" or "one of: parent, child, other".
-  std::string expected;
-  // The node is a well-written number too large for Decimal: callers report a limit (E002,
-  // F006), not a mistyped value, since no other spelling of it would be accepted.
+  std::string expected;  // what was expected: expected_text(), or the range of Decimal
+  // A well-written number too large for Decimal: callers report a limit (E002, F006), not a
+  // mistyped value, since no other spelling of it would be accepted.
   bool out_of_range = false;
 };
 
-// Reads `node` as `type`. Strings are not handled here (they need storage): for kString the
-// caller checks the node is a scalar itself. On failure returns nullopt and fills `problem`.
+// The problem of a `scalar` that read_scalar refused as `type`.
+ScalarProblem scalar_problem(ScalarText scalar, FactType type,
+                             const std::vector<std::string>& enum_values);
+
+// read_scalar for a node of a tree, failing for a non-scalar node; on failure fills `problem`.
 std::optional<Value> read_scalar(const Node& node, FactType type,
                                  const std::vector<std::string>& enum_values,
                                  ScalarProblem& problem);

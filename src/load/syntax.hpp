@@ -104,6 +104,7 @@ struct Manifest {
   std::string name, version, jurisdiction, currency = "CNY";
   AgeConvention age_convention;
   std::vector<SourceDocument> sources;
+  bool incomplete = false;  // package.yaml had errors: its source list may lack entries
   Location location;
 };
 
@@ -138,6 +139,7 @@ struct Parameter {
   std::string unit;
   Text description;
   std::vector<ParameterValue> values;  // sorted by `from`
+  bool incomplete = false;             // a value was left out for an error already reported
   Location location;
 };
 
@@ -178,9 +180,15 @@ struct Rule {
   Location location;
 };
 
+// A tree read from files with errors is still checked, so that one run reports every problem;
+// what the errors left out is recorded so that the checker does not report it again as unknown.
 struct SyntaxTree {
   std::string directory;
   std::vector<SourceFile> files;
+  // A file or section could not be read at all: any name may have been declared there.
+  bool incomplete = false;
+  // Facts, parameters and definitions whose declaration had an error and was left out.
+  std::vector<std::string> broken_names;
   Manifest manifest;
   std::vector<Field> fields;  // household fields first, then member fields
   std::vector<Parameter> parameters;

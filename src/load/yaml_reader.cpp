@@ -94,9 +94,27 @@ Position position_of(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
 }
 
+// Whether the quoted scalar whose opening quote is at text[at] has its closing quote: yaml-cpp
+// 0.7 accepts `a: "open` followed by a newline and the end of the file as the scalar "open ".
+bool quoted_scalar_closed(std::string_view text, std::size_t at) {
+  char quote = text[at];
+  for (std::size_t i = at + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped quote
+      } else {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 class TreeBuilder : public YAML::EventHandler {
  public:
-  explicit TreeBuilder(const Limits& limits) : limits_(limits) {}
+  TreeBuilder(std::string_view text, const Limits& limits) : text_(text), limits_(limits) {}
 
   Node take_root() { return std::move(root_); }
 
@@ -119,6 +137,12 @@ class TreeBuilder : public YAML::EventHandler {
                 const std::string& value) override {
     check_anchor(mark, anchor);
     check_tag(mark, tag);
+    auto at = static_cast<std::size_t>(mark.pos);
+    if (tag == "!" && at < text_.size() && (text_[at] == '"' || text_[at] == '\'') &&
+        !quoted_scalar_closed(text_, at)) {
+      throw StopParsing{position_of(mark), codes::kMalformedYaml,
+                        fmt::format("quoted scalar not closed: expected {}", text_[at])};
+    }
     Node node;
     node.kind = Node::Kind::kScalar;
     node.style = tag == "!" ? Node::Style::kQuoted : Node::Style::kPlain;
@@ -212,13 +236,36 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
+  std::string_view text_;
   const Limits& limits_;
   std::vector<Open> stack_;
   Node root_;
 };
 
+// Stops at the first event of a document after the first: yaml-cpp 0.7 parses one document and
+// silently leaves whatever follows it (`[1] x`, or `,`, on which LoadAll loops forever).
+class LeftoverDetector : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    throw StopParsing{position_of(mark), codes::kMalformedYaml,
+                      "unexpected text after the end of the document"};
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 // yaml-cpp's multi-document loop never ends on some inputs (LoadAll(",")), so only the first
-// document is parsed and a second one is found by looking for a document marker.
+// document is parsed; a second one is named as such when a `---` marker follows content, and
+// anything else after the first document is found by LeftoverDetector.
 std::optional<int> second_document_line(std::string_view text) {
   bool seen_content = false;
   int line = 1;
@@ -227,9 +274,12 @@ std::optional<int> second_document_line(std::string_view text) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view row = text.substr(start, end - start);
-    bool marker = (row.substr(0, 3) == "---" || row.substr(0, 3) == "...") &&
-                  (row.size() == 3 || row[3] == ' ' || row[3] == '\r');
+    bool end_marker =
+        row.substr(0, 3) == "..." && (row.size() == 3 || row[3] == ' ' || row[3] == '\r');
+    bool marker = row.substr(0, 3) == "---" &&
+                  (row.size() == 3 || row[3] == ' ' || row[3] == '\r' || row[3] == '\t');
     if (marker && seen_content) return line;
+    marker = marker || end_marker;  // `...` ends the document; text after it is caught later
     std::size_t first = row.find_first_not_of(" \t\r");
     if (!marker && first != std::string_view::npos && row[first] != '#') seen_content = true;
     if (end == text.size()) break;
@@ -263,10 +313,12 @@ Node parse_yaml(const SourceFile& file, const Limits& limits, Diagnostics& diagn
     return {};
   }
   std::istringstream stream(file.text);
-  TreeBuilder builder(limits);
+  TreeBuilder builder(file.text, limits);
   try {
     YAML::Parser parser(stream);
     parser.HandleNextDocument(builder);
+    LeftoverDetector leftover;
+    parser.HandleNextDocument(leftover);  // returns at its first event: bounded
   } catch (const StopParsing& stop) {
     diagnostics.push_back(make_diagnostic(file, stop.position, stop.code, stop.message));
     return {};

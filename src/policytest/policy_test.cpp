@@ -10,6 +10,7 @@
 #include "entitle/render.hpp"
 #include "facts/binder.hpp"
 #include "load/package_loader.hpp"
+#include "policytest/test_files.hpp"
 
 namespace entitle {
 
@@ -188,9 +189,12 @@ class CaseRunner {
     if (!facts::bind_node(*rules_, *household,
                           fmt::format("{}: household of '{}'", file_.path, c.name), facts_,
                           bind_errors)) {
+      // The household's nodes carry their own positions in this file.
       for (auto& d : bind_errors) {
-        d.line = household->position.line;
+        if (d.line == 0) d.line = household->position.line;
         d.file = file_.path;
+        d.source_line = std::string(file_.line_text(d.line));
+        d.message = fmt::format("in the household of '{}': {}", c.name, d.message);
         diagnostics_.push_back(std::move(d));
       }
       return false;
@@ -350,10 +354,10 @@ std::string xml_escape(std::string_view text) {
 
 }  // namespace
 
-PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
-                                  const std::string& package_directory, const std::string& lang) {
+namespace policytest {
+
+std::vector<std::string> test_files(const std::string& package_directory) {
   namespace fs = std::filesystem;
-  PolicyTestReport report;
   fs::path dir = fs::path(package_directory) / "tests";
   std::error_code ec;
   std::vector<std::string> paths;
@@ -365,7 +369,15 @@ PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
     }
   }
   std::sort(paths.begin(), paths.end());
-  for (const auto& path : paths) {
+  return paths;
+}
+
+}  // namespace policytest
+
+PolicyTestReport run_policy_tests(std::shared_ptr<const RuleSet> rules,
+                                  const std::string& package_directory, const std::string& lang) {
+  PolicyTestReport report;
+  for (const auto& path : policytest::test_files(package_directory)) {
     load::SourceFile file;
     if (!load::read_source_file(path, rules->limits().max_policy_file_bytes, file,
                                 report.diagnostics)) {

@@ -100,13 +100,46 @@ bool is_reference(OpCode op) {
          op == OpCode::kParameter;
 }
 
+bool is_aggregate(OpCode op) {
+  return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
+         op == OpCode::kMin || op == OpCode::kMax;
+}
+
+bool is_definition(OpCode op) {
+  return op == OpCode::kHouseholdDefinition || op == OpCode::kMemberDefinition;
+}
+
+// A trace node shown whole by one line: no logical structure, definition or aggregation below.
+bool is_simple(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
+               std::uint32_t index) {
+  OpCode op = impl.nodes[trace[index].source].op;
+  if (op == OpCode::kNot) {
+    std::uint32_t c = trace[index].first_child;
+    return c != kNoTrace && !is_definition(impl.nodes[trace[c].source].op) &&
+           is_simple(impl, trace, c);
+  }
+  return op != OpCode::kAnd && op != OpCode::kOr && op != OpCode::kIf && !is_definition(op) &&
+         !is_aggregate(op);
+}
+
 class TraceWriter {
  public:
+  // One writer per outcome: a shared definition subtree (see TraceNode) is expanded where it
+  // first appears; later uses show the definition's value only.
   TraceWriter(const RuleSet& rules, const Facts& facts, const Result& result, std::string_view lang)
-      : impl_(rules.impl()), facts_(facts), result_(result), words_(words(lang)) {}
+      : impl_(rules.impl()),
+        facts_(facts),
+        result_(result),
+        words_(words(lang)),
+        expanded_(result.trace.size(), 0) {}
 
+  // Lines for trace node `index` and the children worth showing. A node is labelled with its
+  // member's id when that differs from `parent_member` (kEveryMember: always).
+  static constexpr std::int32_t kEveryMember = -2;
   void node(std::string& out, std::uint32_t index, int indent, std::int32_t parent_member) {
     const TraceNode& t = result_.trace[index];
+    bool again = expanded_[index] != 0;
+    expanded_[index] = 1;
     const auto& info = impl_.node_info[t.source];
     const auto& compiled = impl_.nodes[t.source];
     out.append(static_cast<std::size_t>(indent) * 2, ' ');
@@ -120,62 +153,48 @@ class TraceWriter {
     } else {
       out += fmt::format("= {} = {}", info.text, render::value_text(t.value, info));
     }
-    std::string operands = operand_values(t);
-    if (!operands.empty()) out += fmt::format("   ({})", operands);
-    if (t.parameter >= 0 && boolean) {
-      out += fmt::format("   ({} {})", words_.since, t.since.to_string());
+    // A definition whose expression is one simple condition reads best on one line:
+    //   ✓ is_child ≡ role == "child"   (role = child)
+    if (!again && is_definition(compiled.op) && t.first_child != kNoTrace &&
+        is_simple(impl_, result_.trace, t.first_child)) {
+      const TraceNode& child = result_.trace[t.first_child];
+      expanded_[t.first_child] = 1;
+      out += fmt::format(" ≡ {}", impl_.node_info[child.source].text);
+      std::string operands = render::operand_values(impl_, result_.trace, child, words_.since);
+      if (!operands.empty()) out += fmt::format("   ({})", operands);
+      out += '\n';
+      return;
     }
+    std::string operands = render::operand_values(impl_, result_.trace, t, words_.since);
+    if (!operands.empty()) out += fmt::format("   ({})", operands);
+    if (t.parameter >= 0) out += fmt::format("   ({} {})", words_.since, t.since.to_string());
     out += '\n';
+    if (again) return;
     // Children worth a line of their own: logical structure and definitions; the operands of
     // a comparison are already shown inline.
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        compiled.op == OpCode::kIf || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition || is_aggregate(compiled.op)) {
+    bool simple_not = compiled.op == OpCode::kNot && is_simple(impl_, result_.trace, t.first_child);
+    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr ||
+        (compiled.op == OpCode::kNot && !simple_not) || compiled.op == OpCode::kIf ||
+        compiled.op == OpCode::kHouseholdDefinition || compiled.op == OpCode::kMemberDefinition ||
+        is_aggregate(compiled.op)) {
       for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-        if (is_aggregate(compiled.op) && result_.trace[c].value.is_false() &&
-            !t.value.is_unknown()) {
-          continue;  // members the filter left out
+        bool is_filter =
+            is_aggregate(compiled.op) && result_.trace[c].source == impl_.args[compiled.first_arg];
+        if (is_filter && result_.trace[c].value.is_false() && !t.value.is_unknown()) {
+          continue;  // a member the filter left out (a false value is shown: it may decide)
         }
-        node(out, c, indent + 1, t.member);
+        // Each member an aggregation looks at is named, the recipient too.
+        node(out, c, indent + 1, is_aggregate(compiled.op) ? kEveryMember : t.member);
       }
     }
   }
 
  private:
-  static bool is_aggregate(OpCode op) {
-    return op == OpCode::kCount || op == OpCode::kAny || op == OpCode::kAll || op == OpCode::kSum ||
-           op == OpCode::kMin || op == OpCode::kMax;
-  }
-
-  // "age = 61; elderly_age = 60 since 2012-08-01" for the non-literal operands of a node.
-  std::string operand_values(const TraceNode& t) {
-    const auto& compiled = impl_.nodes[t.source];
-    if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || compiled.op == OpCode::kNot ||
-        is_aggregate(compiled.op) || compiled.op == OpCode::kHouseholdDefinition ||
-        compiled.op == OpCode::kMemberDefinition) {
-      return {};
-    }
-    std::string out;
-    for (std::uint32_t c = t.first_child; c != kNoTrace; c = result_.trace[c].next_sibling) {
-      const TraceNode& child = result_.trace[c];
-      const auto& op = impl_.nodes[child.source].op;
-      if (op == OpCode::kConst) continue;
-      const auto& info = impl_.node_info[child.source];
-      if (!out.empty()) out += "; ";
-      out += fmt::format("{} = {}", info.text, render::value_text(child.value, info));
-      if (child.parameter >= 0) out += fmt::format(" {} {}", words_.since, child.since.to_string());
-      if (!is_reference(op)) {
-        std::string inner = operand_values(child);
-        if (!inner.empty()) out += fmt::format(" [{}]", inner);
-      }
-    }
-    return out;
-  }
-
   const RuleSet::Impl& impl_;
   const Facts& facts_;
   const Result& result_;
   const Words& words_;
+  std::vector<std::uint8_t> expanded_;
 };
 
 std::string recipient_name(const Facts& facts, std::int32_t member, const Words& w) {
@@ -183,6 +202,55 @@ std::string recipient_name(const Facts& facts, std::int32_t member, const Words&
 }
 
 }  // namespace
+
+namespace render {
+
+std::string operand_values(const RuleSet::Impl& impl, const std::vector<TraceNode>& trace,
+                           const TraceNode& t, std::string_view since) {
+  const auto& compiled = impl.nodes[t.source];
+  if (compiled.op == OpCode::kAnd || compiled.op == OpCode::kOr || is_aggregate(compiled.op) ||
+      is_definition(compiled.op)) {
+    return {};
+  }
+  // `not x` shows x's value when x is simple (`not deceased   (deceased = false)`).
+  if (compiled.op == OpCode::kNot && !is_simple(impl, trace, t.first_child)) return {};
+  std::string out;
+  for (std::uint32_t c = t.first_child; c != kNoTrace; c = trace[c].next_sibling) {
+    const TraceNode& child = trace[c];
+    const auto& op = impl.nodes[child.source].op;
+    if (op == OpCode::kConst) continue;
+    const auto& info = impl.node_info[child.source];
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} = {}", info.text, value_text(child.value, info));
+    if (child.parameter >= 0) out += fmt::format(" {} {}", since, child.since.to_string());
+    if (!is_reference(op)) {
+      std::string inner = operand_values(impl, trace, child, since);
+      if (!inner.empty()) out += fmt::format(" [{}]", inner);
+    }
+  }
+  return out;
+}
+
+std::string grant_text(const RuleSet& rules, const RuleOutcome& o, std::string_view lang) {
+  const Words& w = words(lang);
+  const RuleInfo& rule = rules.rule(o.rule);
+  const std::string& currency = rules.info().currency;
+  std::string out;
+  if (o.has_amount) {
+    out = fmt::format("{} {} {}", money_text(o.amount), currency, period_word(rule.period, w));
+  } else if (o.has_range) {
+    out = fmt::format("{}–{} {} {}", money_text(o.amount_min), money_text(o.amount_max), currency,
+                      period_word(rule.period, w));
+  } else if (o.has_quantity) {
+    out = fmt::format("{} {}", o.quantity.to_string(), rule.unit);
+  }
+  if (!rule.occasions.empty()) {
+    out += fmt::format(" ({}: {})", w.occasions, fmt::join(rule.occasions, ", "));
+  }
+  return out;
+}
+
+}  // namespace render
 
 std::string render_trace(const RuleSet& rules, const Facts& facts, const Result& result,
                          const RuleOutcome& outcome, std::string_view lang, int indent) {
@@ -220,18 +288,8 @@ std::string render_text(const RuleSet& rules, const Facts& facts, const Result& 
                                                           : "!",
                          rule.id, who, rule.title.in(options.lang));
       if (kind == Outcome::kGranted) {
-        if (o.has_amount) {
-          out += fmt::format(" — {} {} {}", money_text(o.amount), package.currency,
-                             period_word(rule.period, w));
-        } else if (o.has_range) {
-          out += fmt::format(" — {}–{} {} {}", money_text(o.amount_min), money_text(o.amount_max),
-                             package.currency, period_word(rule.period, w));
-        } else if (o.has_quantity) {
-          out += fmt::format(" — {} {}", o.quantity.to_string(), rule.unit);
-        }
-        if (!rule.occasions.empty()) {
-          out += fmt::format(" ({}: {})", w.occasions, fmt::join(rule.occasions, ", "));
-        }
+        std::string grant = render::grant_text(rules, o, options.lang);
+        if (!grant.empty()) out += fmt::format(" — {}", grant);
         out += fmt::format(" [{}: {} {}]", w.basis, rule.basis_source, rule.basis_clause);
       }
       if (kind == Outcome::kUndetermined) {

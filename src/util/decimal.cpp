@@ -83,7 +83,7 @@ std::optional<Decimal> Decimal::parse(std::string_view text) noexcept {
   return from_wide(negative ? -magnitude : magnitude);
 }
 
-std::string Decimal::to_string(int min_fraction_digits) const {
+std::size_t Decimal::to_chars(char* out, int min_fraction_digits) const noexcept {
   if (min_fraction_digits < 0) min_fraction_digits = 0;
   if (min_fraction_digits > kScale) min_fraction_digits = kScale;
 
@@ -93,23 +93,36 @@ std::string Decimal::to_string(int min_fraction_digits) const {
   std::uint64_t int_part = magnitude / kOne;
   std::uint64_t frac_part = magnitude % kOne;
 
-  std::string out;
-  if (units_ < 0) out.push_back('-');
-  out += std::to_string(int_part);
+  char* p = out;
+  if (units_ < 0) *p++ = '-';
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + int_part % 10);
+    int_part /= 10;
+  } while (int_part > 0);
+  while (n > 0)
+    *p++ = digits[--n];
 
   char frac[kScale];
   for (int k = kScale - 1; k >= 0; --k) {
     frac[k] = static_cast<char>('0' + frac_part % 10);
     frac_part /= 10;
   }
-  int digits = kScale;
-  while (digits > min_fraction_digits && frac[digits - 1] == '0')
-    --digits;
-  if (digits > 0) {
-    out.push_back('.');
-    out.append(frac, static_cast<std::size_t>(digits));
+  int kept = kScale;
+  while (kept > min_fraction_digits && frac[kept - 1] == '0')
+    --kept;
+  if (kept > 0) {
+    *p++ = '.';
+    for (int k = 0; k < kept; ++k)
+      *p++ = frac[k];
   }
-  return out;
+  return static_cast<std::size_t>(p - out);
+}
+
+std::string Decimal::to_string(int min_fraction_digits) const {
+  char buffer[kMaxChars];
+  return std::string(buffer, to_chars(buffer, min_fraction_digits));
 }
 
 std::optional<Decimal> checked_add(Decimal a, Decimal b) noexcept {

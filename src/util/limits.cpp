@@ -41,7 +41,6 @@ constexpr LimitSpec kLimits[] = {
                                   "yaml-cpp 0.7 cannot parse nesting near 500 levels"),
     spec<&Limits::max_policy_file_bytes>("max_policy_file_bytes", kGiB, "files are read whole"),
     spec<&Limits::max_household_bytes>("max_household_bytes", kGiB, "inputs are read whole"),
-    spec<&Limits::max_line_bytes>("max_line_bytes", kGiB, "lines are read whole"),
     spec<&Limits::max_expression_depth>("max_expression_depth", 256,
                                         "the parser's stack grows with each level"),
     spec<&Limits::max_expression_length>("max_expression_length", kGiB, "texts are held whole"),
@@ -50,6 +49,8 @@ constexpr LimitSpec kLimits[] = {
     spec<&Limits::max_members>("max_members", 1'000'000, "members are held in memory"),
     spec<&Limits::max_eval_steps>("max_eval_steps", std::uint64_t{1} << 40,
                                   "a traced step keeps 40 bytes"),
+    spec<&Limits::max_household_steps>("max_household_steps", std::uint64_t{1} << 40,
+                                       "a traced step keeps 40 bytes"),
 };
 
 }  // namespace

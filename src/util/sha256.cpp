@@ -7,6 +7,12 @@
 #include <string>
 #include <string_view>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define ENTITLE_SHA_NI 1
+#endif
+
 namespace entitle {
 namespace {
 
@@ -33,7 +39,10 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept {
 
 Sha256::Sha256() noexcept : state_(kInitialState) {}
 
-void Sha256::compress(const unsigned char* block) noexcept {
+namespace {
+
+// FIPS 180-4 section 6.2.2, one 64-byte block.
+void compress_portable(std::array<std::uint32_t, 8>& state, const unsigned char* block) noexcept {
   std::array<std::uint32_t, 64> w;
   for (std::size_t i = 0; i < 16; ++i) {
     w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
@@ -45,8 +54,8 @@ void Sha256::compress(const unsigned char* block) noexcept {
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
 
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int i = 0; i < 64; ++i) {
     std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
     std::uint32_t ch = (e & f) ^ (~e & g);
@@ -63,14 +72,96 @@ void Sha256::compress(const unsigned char* block) noexcept {
     b = a;
     a = t1 + t2;
   }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
+}
+
+#ifdef ENTITLE_SHA_NI
+// The same with the x86 SHA extensions (Intel since Goldmont and Ice Lake, AMD since Zen): the
+// message schedule and two rounds per instruction. The lane shuffles follow Intel's "Intel SHA
+// Extensions" paper (2013): the instructions keep the state as ABEF and CDGH.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(
+    std::array<std::uint32_t, 8>& state, const unsigned char* block) noexcept {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+  __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);          // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
+  const __m128i abef = state0, cdgh = state1;
+
+  __m128i w[4];
+  for (int g = 0; g < 4; ++g) {
+    w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * g)),
+                            byte_swap);
+  }
+#pragma GCC unroll 16
+  for (int g = 0; g < 16; ++g) {
+    if (g >= 4) {
+      // W[4g..4g+3] from W[4g-16..], W[4g-12..], W[4g-7..] and W[4g-4..].
+      __m128i t = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+      t = _mm_add_epi32(t, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+      w[g & 3] = _mm_sha256msg2_epu32(t, w[(g + 3) & 3]);
+    }
+    __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRoundConstants[4 * g]));
+    __m128i msg = _mm_add_epi32(w[g & 3], k);
+    state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+    state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
+  }
+  state0 = _mm_add_epi32(state0, abef);
+  state1 = _mm_add_epi32(state1, cdgh);
+
+  tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), state1);
+}
+
+bool cpu_has_sha_ni() noexcept {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return (b & bit_SHA) != 0;
+}
+#endif
+
+using CompressFn = void (*)(std::array<std::uint32_t, 8>&, const unsigned char*) noexcept;
+
+CompressFn choose_compress() noexcept {
+#ifdef ENTITLE_SHA_NI
+  if (cpu_has_sha_ni()) return compress_sha_ni;
+#endif
+  return compress_portable;
+}
+
+// Chosen on first use (not during static initialisation, which may run after other users').
+CompressFn compress_fn() noexcept {
+  static const CompressFn chosen = choose_compress();
+  return chosen;
+}
+
+}  // namespace
+
+bool sha256_uses_hardware() noexcept {
+  return compress_fn() != compress_portable;
+}
+
+void sha256_compress_portable_for_testing(std::array<std::uint32_t, 8>& state,
+                                          const unsigned char* block) noexcept {
+  compress_portable(state, block);
+}
+
+void Sha256::compress(const unsigned char* block) noexcept {
+  compress_fn()(state_, block);
 }
 
 void Sha256::update(std::string_view bytes) noexcept {
@@ -100,7 +191,7 @@ void Sha256::update(std::string_view bytes) noexcept {
   }
 }
 
-std::string Sha256::hex_digest() const {
+std::array<unsigned char, 32> Sha256::digest() const noexcept {
   Sha256 tail = *this;
   std::uint64_t bit_length = total_bytes_ * 8;
 
@@ -112,12 +203,21 @@ std::string Sha256::hex_digest() const {
   }
   tail.update(std::string_view(reinterpret_cast<const char*>(padding), pad_len + 8));
 
+  std::array<unsigned char, 32> out;
+  for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t b = 0; b < 4; ++b)
+      out[4 * i + b] = static_cast<unsigned char>(tail.state_[i] >> (24 - 8 * b));
+  }
+  return out;
+}
+
+std::string Sha256::hex_digest() const {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (std::uint32_t word : tail.state_) {
-    for (int shift = 28; shift >= 0; shift -= 4)
-      out.push_back(kHex[(word >> shift) & 0xf]);
+  for (unsigned char byte : digest()) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xf]);
   }
   return out;
 }

@@ -26,6 +26,9 @@ class Sha256 {
   // message.
   std::string hex_digest() const;
 
+  // The digest as 32 bytes (the same value as hex_digest).
+  std::array<unsigned char, 32> digest() const noexcept;
+
  private:
   void compress(const unsigned char* block) noexcept;
 
@@ -37,6 +40,13 @@ class Sha256 {
 
 // SHA-256 of `bytes` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
+
+// Whether this CPU has the x86 SHA extensions, which Sha256 then uses (chosen once, at start).
+bool sha256_uses_hardware() noexcept;
+
+// The portable compression function, so that tests can compare it with the hardware one.
+void sha256_compress_portable_for_testing(std::array<std::uint32_t, 8>& state,
+                                          const unsigned char* block) noexcept;
 
 }  // namespace entitle
 

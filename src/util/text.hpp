@@ -49,6 +49,9 @@ std::optional<std::string> closest_name(std::string_view name,
 // is always valid JSON string content. Validate first if replacement is not acceptable.
 std::string json_escape(std::string_view text);
 
+// Appends json_escape(text) to `out` without a temporary.
+void append_json_escaped(std::string& out, std::string_view text);
+
 }  // namespace entitle
 
 #endif  // ENTITLE_UTIL_TEXT_HPP_

@@ -70,9 +70,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!bound) {
     const auto& impl = rules.impl();
     facts.reset(impl.household_fields.size(), impl.member_fields.size());
-    facts.set_household_id("h");
-    facts.add_member("a");
-    facts.add_member("b");
+    // Ids from static storage: GCC 12 warns (-Wrestrict) about inlined copies of literals here.
+    static const std::string kIds[] = {"h", "a", "b"};
+    facts.set_household_id(kIds[0]);
+    facts.add_member(kIds[1]);
+    facts.add_member(kIds[2]);
     facts.finish_ids();
   }
   Date as_of = facts.as_of().value_or(*Date::parse("2013-06-01"));

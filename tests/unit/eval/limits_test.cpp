@@ -1,6 +1,8 @@
-// The evaluator's limits: the step budget, and recursion at max_evaluation_depth within a small
-// thread stack.
+// The evaluator's limits: the step budgets of one rule and of one household, and recursion at
+// max_evaluation_depth within a small thread stack.
 #include <pthread.h>
+
+#include <fmt/format.h>
 
 #include <functional>
 #include <memory>
@@ -11,89 +13,111 @@
 #include "entitle/evaluate.hpp"
 #include "entitle/facts.hpp"
 #include "entitle/render.hpp"
-#include "unit/packages.hpp"
+#include "support/package.hpp"
 
 namespace entitle {
 namespace {
 
-using testing::kSchema;
-using testing::load_text;
-using testing::rule;
+const Date kAsOf = *Date::parse("2013-06-01");
 
-std::shared_ptr<const RuleSet> load_or_fail(const std::string& text, const Limits& limits = {}) {
-  LoadResult loaded = load_text(text, limits);
-  INFO(format_diagnostics(loaded.diagnostics));
-  REQUIRE(loaded.rules);
-  return loaded.rules;
-}
-
-Facts bind_or_fail(const RuleSet& rules, const std::string& json) {
-  Facts facts;
-  Diagnostics diagnostics;
-  INFO(format_diagnostics(diagnostics));
-  REQUIRE(bind_json(rules, json, "h", facts, diagnostics));
-  return facts;
+// Household rules r0, r1, … deciding on `conditions` (expressions).
+std::string rules_deciding(const std::vector<std::string>& conditions) {
+  std::string text = "rules:\n";
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    text += fmt::format(
+        "  - id: r{}\n    title: {{zh: r, en: r}}\n    recipient: household\n    when: '{}'\n"
+        "    grant: {{kind: priority}}\n    basis: {{source: src, clause: \"1\"}}\n",
+        i, conditions[i]);
+  }
+  return text;
 }
 
 std::string household_with_members(int n) {
-  std::string text = R"({"id": "h", "flag": true, "members": [)";
+  std::string text = "id: h\nflag: false\nmembers:\n";
   for (int i = 0; i < n; ++i)
-    text += fmt::format(R"({}{{"id": "m{}", "age": {}}})", i ? ", " : "", i, i);
-  return text + "]}";
+    text += fmt::format("  - {{id: m{}, grade: {}}}\n", i, i % 5);
+  return text;
 }
 
-const Date kAsOf = *Date::parse("2013-06-01");
+// count over members inside count over members: 10,000 filter evaluations for 100 members.
+const std::string kSquared = "count(members where count(members where grade >= 0) >= 0) > 0";
 
-TEST_CASE("the step budget stops an aggregation over members × members × members", "[limits]") {
-  // 100 members: a million filter evaluations, a few million steps; the budget here is 100,000.
-  std::string text = std::string(kSchema) +
-                     rule(
-                         "count(members where count(members where count(members where age >= 0)"
-                         " >= 0) >= 0) > 0");
-  Limits limits;
-  limits.max_eval_steps = 100'000;
-  auto rules = load_or_fail(text, limits);
-  Facts facts = bind_or_fail(*rules, household_with_members(100));
+TEST_CASE("step_budget_exceeded names the rule the per-rule budget stopped", "[limits]") {
+  LoadOptions options;
+  options.limits.max_eval_steps = 10'000;
+  auto rules = testing::load_rules(rules_deciding({kSquared, "size > 0 or true"}), options);
+  Facts facts;
+  testing::bind_ok(*rules, household_with_members(100), facts);
   Evaluator evaluator(rules);
   const Result& result = evaluator.evaluate(facts, kAsOf);
-  REQUIRE(result.outcomes.size() == 1);
-  CHECK(result.outcomes[0].outcome == Outcome::kError);
-  CHECK(result.outcomes[0].error == EvalError::kStepBudget);
+  CHECK(testing::outcome(*rules, facts, result, "r0").error == EvalError::kStepBudget);
+  CHECK(testing::outcome(*rules, facts, result, "r1").outcome == Outcome::kGranted);
   auto stopped = step_budget_exceeded(*rules, result);
   REQUIRE(stopped);
   CHECK(stopped->code == codes::kEvalLimit);
   CHECK(stopped->file == "rules.yaml");
-  CHECK(stopped->line == 8);
+  CHECK(stopped->line == 2);
   CHECK(stopped->message ==
-        "evaluation stopped in rule 'r' after 100000 steps (limit max_eval_steps); the rules "
-        "from here on were not evaluated");
-
-  Limits more;
-  more.max_eval_steps = 10'000'000;
-  auto patient = load_or_fail(text, more);
-  Evaluator patient_evaluator(patient);
-  const Result& complete =
-      patient_evaluator.evaluate(bind_or_fail(*patient, household_with_members(100)), kAsOf);
-  CHECK(complete.outcomes[0].outcome == Outcome::kGranted);
-  CHECK_FALSE(step_budget_exceeded(*patient, complete));
+        "evaluation of rule 'r0' stopped after 10000 steps (limit "
+        "max_eval_steps)");
+  Facts small;
+  testing::bind_ok(*rules, household_with_members(2), small);
+  CHECK_FALSE(step_budget_exceeded(*rules, evaluator.evaluate(small, kAsOf)));
 }
 
-TEST_CASE("a trace that re-evaluates definitions exponentially stops at the budget", "[limits]") {
-  // d<k> = d<k-1> and d<k-1>: 60 steps untraced (definitions are cached), 2^30 traced (each use
-  // is traced again), which the budget (here 100,000) cuts short.
-  std::string text = std::string(kSchema) + "definitions:\n  household:\n    d0: {expr: flag}\n";
-  for (int k = 1; k <= 30; ++k)
-    text += fmt::format("    d{}: {{expr: d{} and d{}}}\n", k, k - 1, k - 1);
-  Limits limits;
-  limits.max_eval_steps = 100'000;
-  auto rules = load_or_fail(text + rule("d30"), limits);
-  Facts facts = bind_or_fail(*rules, R"({"id": "h", "flag": true})");
+TEST_CASE("the household budget bounds the sum of many rules each within theirs", "[limits]") {
+  // Ten rules of some 40,000 steps each when traced (untraced, repeated subexpressions are
+  // remembered): every one is within max_eval_steps, the household's 200,000 are not.
+  LoadOptions options;
+  options.limits.max_household_steps = 200'000;
+  auto rules = testing::load_rules(rules_deciding(std::vector<std::string>(10, kSquared)), options);
+  Facts facts;
+  testing::bind_ok(*rules, household_with_members(100), facts);
   Evaluator evaluator(rules);
-  CHECK(evaluator.evaluate(facts, kAsOf).outcomes[0].outcome == Outcome::kGranted);
-  const Result& traced = evaluator.evaluate(facts, kAsOf, EvalOptions{true});
-  CHECK(traced.outcomes[0].error == EvalError::kStepBudget);
-  CHECK(traced.trace.size() <= rules->limits().max_eval_steps + 1);
-  CHECK(step_budget_exceeded(*rules, traced));
+  const Result& result = evaluator.evaluate(facts, kAsOf, EvalOptions{true});
+  CHECK(result.steps > 200'000);
+  CHECK(testing::outcome(*rules, facts, result, "r0").outcome == Outcome::kGranted);
+  CHECK(testing::outcome(*rules, facts, result, "r9").error == EvalError::kStepBudget);
+  auto stopped = step_budget_exceeded(*rules, result);
+  REQUIRE(stopped);
+  CHECK(stopped->message.find("(limit max_household_steps); the rules from here on were not "
+                              "evaluated") != std::string::npos);
+
+  options.limits.max_household_steps = 10'000'000;
+  auto patient =
+      testing::load_rules(rules_deciding(std::vector<std::string>(10, kSquared)), options);
+  Facts again;
+  testing::bind_ok(*patient, household_with_members(100), again);
+  Evaluator patient_evaluator(patient);
+  const Result& complete = patient_evaluator.evaluate(again, kAsOf, EvalOptions{true});
+  CHECK_FALSE(step_budget_exceeded(*patient, complete));
+  CHECK(complete.steps < 10'000'000);
+}
+
+TEST_CASE("operands traced only for show count against the household budget", "[limits]") {
+  // With trace_all_conditions the second operand of `flag and …` is evaluated for the trace
+  // although flag is false; that work is not the rule's, but it is the household's, so a heavy
+  // operand cannot make the trace grow without bound.
+  LoadOptions options;
+  options.limits.max_household_steps = 100'000;
+  std::string heavy =
+      "count(members where count(members where count(members where grade >= 0)"
+      " >= 0) >= 0) > 0";
+  auto rules =
+      testing::load_rules(rules_deciding({"flag and " + heavy, "size > 0 or true"}), options);
+  Facts facts;
+  testing::bind_ok(*rules, household_with_members(100), facts);
+  Evaluator evaluator(rules);
+  EvalOptions traced;
+  traced.trace = true;
+  const Result& plain = evaluator.evaluate(facts, kAsOf, traced);
+  CHECK(testing::outcome(*rules, facts, plain, "r0").outcome == Outcome::kNotGranted);
+  CHECK(testing::outcome(*rules, facts, plain, "r1").outcome == Outcome::kGranted);
+  traced.trace_all_conditions = true;
+  const Result& all = evaluator.evaluate(facts, kAsOf, traced);
+  CHECK(testing::outcome(*rules, facts, all, "r0").outcome == Outcome::kNotGranted);
+  CHECK(all.trace.size() <= 100'000 + 100);
+  CHECK(testing::outcome(*rules, facts, all, "r1").error == EvalError::kStepBudget);
 }
 
 // Runs `body` on a thread whose stack is `bytes` long.
@@ -114,10 +138,10 @@ void run_with_stack(std::size_t bytes, std::function<void()> body) {
 TEST_CASE("evaluation at max_evaluation_depth fits in a 1 MiB stack, traced and rendered",
           "[limits]") {
   // 127 definitions deep: the rule nests 255 levels, one less than the limit.
-  std::string text = std::string(kSchema) + "definitions:\n  household:\n    d0: {expr: x + 1}\n";
+  std::string text = "definitions:\n  household:\n    d0: {expr: size + 1}\n";
   for (int k = 1; k < 127; ++k)
     text += fmt::format("    d{}: {{expr: d{} + 1}}\n", k, k - 1);
-  auto rules = load_or_fail(text + rule("d126 > 0"));
+  auto rules = testing::load_rules(text + rules_deciding({"d126 > 0"}));
   std::string json, report;
   Outcome outcome = Outcome::kError;
   run_with_stack(std::size_t{1} << 20, [&] {
@@ -132,8 +156,8 @@ TEST_CASE("evaluation at max_evaluation_depth fits in a 1 MiB stack, traced and 
     render_json(*rules, facts, result, options, json);
     report = render_text(*rules, facts, result, options);
   });
-  CHECK(outcome == Outcome::kUndetermined);  // x is unknown all the way down
-  CHECK(json.find(R"("missing":["x"])") != std::string::npos);
+  CHECK(outcome == Outcome::kUndetermined);  // size is unknown all the way down
+  CHECK(json.find(R"("missing":["size"])") != std::string::npos);
   CHECK(report.find("d126 > 0") != std::string::npos);
 }
 

@@ -1,0 +1,294 @@
+"""End-to-end tests of `entitle batch`.
+
+Run by ctest as: python3 test_batch.py ENTITLE_BINARY REPO_ROOT BUILD_DIR
+The population comes from BUILD_DIR/benchmarks/generate_population.
+"""
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ENTITLE, ROOT, BUILD = sys.argv[1], sys.argv[2], sys.argv[3]
+RULES = os.path.join(ROOT, "rules", "wuhan-2012")
+GENERATOR = os.path.join(BUILD, "benchmarks", "generate_population")
+TMP = tempfile.mkdtemp(prefix="entitle-batch-test-")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message)
+
+
+def generate(count, fmt="jsonl", seed=7, first=0):
+    return subprocess.run(
+        [GENERATOR, "--count", str(count), "--seed", str(seed), "--format", fmt,
+         "--first", str(first)],
+        check=True, capture_output=True).stdout
+
+
+def batch(args, data=None, path=None):
+    """Runs entitle batch; returns (status, stdout bytes, stderr text)."""
+    if path is None:
+        path = write("input.jsonl", data)
+    p = subprocess.run([ENTITLE, "batch", "--rules", RULES] + args + [path],
+                       capture_output=True)
+    return p.returncode, p.stdout, p.stderr.decode()
+
+
+def write(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def lines(data):
+    return data.decode().splitlines()
+
+
+def test_order_and_threads():
+    # ~1.1 MB: many chunks of work, so that threads finish them out of order.
+    population = generate(3000)
+    ids = [json.loads(l)["id"] for l in lines(population)]
+    status1, out1, err1 = batch(["--threads", "1"], population)
+    status2, out2, _ = batch(["--threads", "2"], population)
+    status3, out3, _ = batch(["--threads", "3"], population)
+    check(status1 == 0 and status2 == 0 and status3 == 0,
+          f"clean runs exit 0 ({status1}, {status2}, {status3})")
+    check([json.loads(l)["household"] for l in lines(out2)] == ids,
+          "results come in input order")
+    check(out1 == out2 == out3, "--threads 1, 2 and 3 give byte-identical output")
+    check("3,000 records, 0 errors" in err1, "summary counts the records: " + err1[:200])
+    check("households with at least one entitlement" in err1, "summary has the households")
+    check("shidu_parent_lump_sum" in err1 and "CNY" in err1, "summary has per-rule cash")
+    check("\r" not in err1, "no progress line when stderr is not a terminal")
+
+
+def test_error_records():
+    good = lines(generate(6, seed=11))
+    huge = '{"id":"huge","members":[' + ",".join(['{"id":"m%d"}' % i for i in range(120000)]) + "]}"
+    records = [
+        good[0],
+        '{"id":"bad-date","as_of":"2013-06-01","members":[{"id":"a","birth_date":"1950-02-30"}]}',
+        good[1],
+        "{not json",
+        "",  # a blank line is no record
+        good[2],
+        '{"id":"typo","as_of":"2013-06-01","living_dificulty":true}',
+        '{"id":"no-date","members":[]}',
+        huge,
+        good[3],
+        '{"id":"twice","id":"again"}',
+        good[4],
+    ]
+    data = ("\n".join(records) + "\n").encode()
+    status, out, err = batch([], data)
+    check(status == 1, f"a run with error records exits 1 (got {status})")
+    results = [json.loads(l) for l in lines(out)]
+    check(len(results) == 11, f"one output line per record, blank lines skipped ({len(results)})")
+    by_line = {r["line"]: r for r in results if "line" in r}
+    check(sorted(by_line) == [2, 4, 7, 8, 9, 11], f"error records at their lines: {sorted(by_line)}")
+    check(by_line.get(2, {}).get("household") == "bad-date" and
+          "members[0].birth_date" in by_line.get(2, {}).get("error", ""),
+          f"bad date names the field: {by_line.get(2)}")
+    check(by_line.get(4, {}).get("household") is None and
+          "malformed JSON" in by_line.get(4, {}).get("error", ""),
+          f"malformed JSON, household unknown: {by_line.get(4)}")
+    check("did you mean 'living_difficulty'" in by_line.get(7, {}).get("error", ""),
+          f"unknown fact with a hint: {by_line.get(7)}")
+    check("no evaluation date" in by_line.get(8, {}).get("error", ""),
+          f"a record without as_of and no --as-of: {by_line.get(8)}")
+    check("max_household_bytes" in by_line.get(9, {}).get("error", ""),
+          f"an oversized record is read past: {by_line.get(9)}")
+    check("duplicate key" in by_line.get(11, {}).get("error", ""),
+          f"duplicate keys are rejected: {by_line.get(11)}")
+    good_results = [r["household"] for r in results if "line" not in r]
+    check(good_results == [json.loads(g)["id"] for g in good[:5]],
+          f"good records around the bad ones are all there, in order: {good_results}")
+    check("6 errors" in err, "the summary counts the errors: " + err[:120])
+    # --as-of gives the dated record a date.
+    status, out, _ = batch(["--as-of", "2013-06-01"], data)
+    check(sum(1 for l in lines(out) if '"line":' in l) == 5, "--as-of dates records without as_of")
+
+
+def test_csv_equals_jsonl():
+    jsonl = generate(500, "jsonl", seed=3)
+    csv = generate(500, "csv", seed=3)
+    s1, out1, _ = batch([], jsonl)
+    s2, out2, _ = batch([], path=write("population.csv", csv))
+    s3, out3, _ = batch(["--input-format", "csv", "--threads", "2"], path=write("csv-data", csv))
+    check(s1 == 0 and s2 == 0 and s3 == 0, f"CSV runs exit 0 ({s1}, {s2}, {s3})")
+    check(out1 == out2, "CSV and JSON Lines give byte-identical results")
+    check(out2 == out3, "--input-format csv reads a file of any name")
+
+
+def test_csv_errors():
+    header = ("household_id,as_of,living_difficulty,member_id,role,sex,birth_date,hukou\n")
+    rows = [
+        "h1,2013-06-01,false,a,parent,female,1950-01-01,urban",
+        "h1,2013-06-01,false,b,parent,male,1949-01-01,urban",
+        "h2,2013-06-01,false,a,parent,female,1950-13-01,urban",
+        "h3,2013-06-01,false,a,parent,female,1950-01-01,urban",
+        "h3,2013-06-01,true,b,parent,male,1950-01-01,urban",
+        'h4,2013-06-01,false,a,"par""ent",female,1950-01-01,urban',
+        'h5,2013-06-01,false,"a,b",parent,female,"1950-01-01",rural',
+        "h6,2013-06-01,false,a,parent",
+    ]
+    status, out, err = batch([], path=write("errors.csv", (header + "\n".join(rows) + "\n").encode()))
+    results = [json.loads(l) for l in lines(out)]
+    check(status == 1, f"CSV with bad households exits 1 ({status})")
+    check([r.get("household") for r in results] == ["h1", "h2", "h3", "h4", "h5", "h6"],
+          f"one record per household, in order: {[r.get('household') for r in results]}")
+    errors = {r["household"]: r for r in results if "error" in r}
+    check(set(errors) == {"h2", "h3", "h4", "h6"}, f"the bad households: {sorted(errors)}")
+    check(errors.get("h2", {}).get("line") == 4 and
+          "members[0].birth_date" in errors.get("h2", {}).get("error", ""),
+          f"a bad cell names its field and line: {errors.get('h2')}")
+    check("living_difficulty" in errors.get("h3", {}).get("error", "") and
+          errors.get("h3", {}).get("line") == 5, f"household facts must agree: {errors.get('h3')}")
+    check('par"ent' in errors.get("h4", {}).get("error", ""),
+          f"quoted cells are unescaped: {errors.get('h4')}")
+    check("cells" in errors.get("h6", {}).get("error", ""), f"short rows: {errors.get('h6')}")
+    h5 = [r for r in results if r.get("household") == "h5"]
+    check(h5 and any(e["recipient"] == "a,b" for e in h5[0]["not_granted"]),
+          "a quoted cell may hold a comma")
+    # An unusable header stops the run before any record, with exit status 4.
+    status, out, err = batch([], path=write("bad-header.csv", b"household_id,retird\nh,true\n"))
+    check(status == 4 and out == b"" and "did you mean 'retired'" in err,
+          f"a bad CSV header exits 4 with a hint ({status}, {err.strip()})")
+
+
+def test_batch_equals_eval():
+    population = lines(generate(40, seed=5))
+    status, out, _ = batch(["--trace", "full"], "\n".join(population).encode() + b"\n")
+    check(status == 0, "traced batch exits 0")
+    for record, result in zip(population, lines(out)):
+        path = write("one.json", record.encode())
+        p = subprocess.run([ENTITLE, "eval", "--rules", RULES, "--format", "json", "--explain",
+                            path], capture_output=True)
+        if p.stdout.decode().rstrip("\n") != result:
+            check(False, "batch --trace full equals eval --explain for " + json.loads(record)["id"])
+            return
+    status, plain, _ = batch([], "\n".join(population).encode() + b"\n")
+    for record, result in zip(population[:10], lines(plain)):
+        p = subprocess.run([ENTITLE, "eval", "--rules", RULES, "--format", "json",
+                            write("one.json", record.encode())], capture_output=True)
+        check(p.stdout.decode().rstrip("\n") == result,
+              "batch equals eval --format json for " + json.loads(record)["id"])
+
+
+def test_shards_concatenate():
+    population = lines(generate(900, seed=9))
+    _, whole, _ = batch(["--threads", "2"], ("\n".join(population) + "\n").encode())
+    shards = [population[0:250], population[250:251], population[251:900]]
+    pieces = []
+    for i, shard in enumerate(shards):
+        p = subprocess.run([ENTITLE, "batch", "--rules", RULES, "--threads", "1", "-"],
+                           input=("\n".join(shard) + "\n").encode(), capture_output=True)
+        check(p.returncode == 0, f"shard {i} from stdin exits 0")
+        pieces.append(p.stdout)
+    check(b"".join(pieces) == whole, "shards run separately and concatenated equal one run")
+
+
+def test_atomic_output():
+    population = generate(2000, seed=13)
+    target = os.path.join(TMP, "results.jsonl")
+    status, out, _ = batch(["--output", target], population)
+    check(status == 0 and out == b"", "--output writes nothing to stdout")
+    with open(target, "rb") as f:
+        written = f.read()
+    _, expected, _ = batch([], population)
+    check(written == expected, "--output FILE holds the results")
+    check(sorted(os.listdir(TMP)).count("results.jsonl") == 1 and
+          not [n for n in os.listdir(TMP) if n.endswith(".tmp")], "no temporary file is left")
+
+    # Interrupted: FILE keeps its old content, no temporary is left, the message counts records.
+    with open(target, "wb") as f:
+        f.write(b"old\n")
+    p = subprocess.Popen([ENTITLE, "batch", "--rules", RULES, "--output", target, "-"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(population)
+    p.stdin.flush()  # stdin stays open: the run waits for more
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    err = err.decode()
+    check(p.returncode == 130, f"Ctrl-C exits 130 ({p.returncode}, {err.strip()})")
+    check("interrupted after" in err and "not written" in err, "the message says so: " + err)
+    with open(target, "rb") as f:
+        check(f.read() == b"old\n", "an interrupted run leaves FILE as it was")
+    check(not [n for n in os.listdir(TMP) if n.endswith(".tmp")], "no temporary is left")
+
+    # Interrupted on stdout: every line written is complete.
+    with open(os.path.join(TMP, "stdout.jsonl"), "w+b") as stdout:
+        p = subprocess.Popen([ENTITLE, "batch", "--rules", RULES, "-"], stdin=subprocess.PIPE,
+                             stdout=stdout, stderr=subprocess.PIPE)
+        p.stdin.write(population)
+        p.stdin.flush()
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        err = err.decode()
+        stdout.seek(0)
+        out = stdout.read()
+    done = [l for l in lines(out)]
+    check(p.returncode == 130, f"Ctrl-C on stdout exits 130 ({p.returncode})")
+    check(all(json.loads(l)["household"] for l in done) and out.endswith(b"\n"),
+          "every line written before Ctrl-C is complete")
+    check(f"interrupted after {len(done):,} records" in err,
+          f"the message counts the records written ({len(done)}): {err.strip()}")
+
+
+def test_progress_on_terminal():
+    population = write("progress.jsonl", generate(3000, seed=17))
+    master, slave = pty.openpty()
+    p = subprocess.Popen([ENTITLE, "batch", "--rules", RULES, population],
+                         stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    p.wait(timeout=30)
+    os.close(master)
+    text = seen.decode(errors="replace")
+    check("\r" in text and "records" in text and "/s" in text and "%" in text and "left" in text,
+          "a progress line on a terminal, with percent and time left for a file: " + text[:200])
+
+
+def test_exit_statuses():
+    status, out, err = batch([], path=os.path.join(TMP, "does-not-exist.jsonl"))
+    check(status == 4 and out == b"", f"a missing input exits 4 ({status})")
+    p = subprocess.run([ENTITLE, "batch", "--rules", TMP, "-"], input=b"", capture_output=True)
+    check(p.returncode == 3, f"a bad package exits 3 ({p.returncode})")
+    p = subprocess.run([ENTITLE, "batch", "--rules", RULES, "--threads", "0", "-"],
+                       input=b"", capture_output=True)
+    check(p.returncode == 2, f"--threads 0 is a usage error ({p.returncode})")
+    status, out, _ = batch([], b"")
+    check(status == 0 and out == b"", "an empty input is an empty output")
+
+
+for test in [test_order_and_threads, test_error_records, test_csv_equals_jsonl, test_csv_errors,
+             test_batch_equals_eval, test_shards_concatenate, test_atomic_output,
+             test_progress_on_terminal, test_exit_statuses]:
+    test()
+
+if failures:
+    print(f"{len(failures)} check(s) failed")
+    sys.exit(1)
+print("all batch checks passed")
