@@ -94,7 +94,7 @@ TEST_CASE("the household budget bounds the sum of many rules each within theirs"
   CHECK(complete.steps < 10'000'000);
 }
 
-TEST_CASE("operands traced only for show count against the household budget", "[limits]") {
+TEST_CASE("regress: operands traced only for show count against the household budget", "[limits]") {
   // With trace_all_conditions the second operand of `flag and …` is evaluated for the trace
   // although flag is false; that work is not the rule's, but it is the household's, so a heavy
   // operand cannot make the trace grow without bound.

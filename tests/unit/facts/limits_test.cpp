@@ -90,13 +90,23 @@ TEST_CASE("a number beyond Decimal is a limit error at its field path", "[limits
           "expected a number between -922337203685477.5808 and 922337203685477.5807, found "
           "'9223372036854775808'");
   }
-  // Not written as an exact number: a wrong type, even where a double could not hold it (JSON
-  // allows 1e400; simdjson called it malformed).
+}
+
+TEST_CASE("regress: JSON numbers a double cannot hold are numbers, not malformed JSON",
+          "[limits]") {
+  // JSON allows 1e400; simdjson, asked for a double, called it malformed (F001). Not written as
+  // an exact number, it is a value of the wrong type, like 1e4.
+  auto rules = rules_with();
   for (const char* number : {"1e400", "1e4", "-0.5e-999"}) {
     CAPTURE(number);
     Diagnostic d = rejected(*rules, fmt::format(R"({{"id": "h", "size": {}}})", number), true);
     CHECK(d.code == codes::kFactType);
     CHECK(d.path == "size");
+  }
+  for (const char* bad : {"01", "1.", ".5", "-", "1e", "+1"}) {
+    CAPTURE(bad);
+    CHECK(rejected(*rules, fmt::format(R"({{"id": "h", "size": {}}})", bad), true).code ==
+          codes::kMalformedFacts);
   }
 }
 
