@@ -105,8 +105,8 @@ ENTITLE_EXPORT entitle_ruleset* entitle_ruleset_load_documents(const char* const
    NULL and 0 keep every default. An unknown name, a value that is not a whole number or one
    outside what the engine supports is ENTITLE_ERROR_ARGUMENT, and the message says which. The
    rule set keeps its limits for everything done with it: households bound to it obey
-   max_household_bytes, max_members and max_yaml_depth, evaluations max_eval_steps (a rule the
-   step budget stopped is reported in the result's "errors", as are all rules after it). */
+   max_household_bytes, max_members and max_yaml_depth, evaluations max_eval_steps and
+   max_household_steps (a rule a step budget stopped is reported in the result's "errors"). */
 ENTITLE_EXPORT entitle_ruleset* entitle_ruleset_load_with_limits(const char* package_dir,
                                                                  const char* const* limits,
                                                                  size_t limit_count,

@@ -15,7 +15,8 @@ struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
   // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
   // the value, so that the trace shows every condition that failed, not only the first. Values
-  // and outcomes are the same either way (the extra operands do not count against max_eval_steps).
+  // and outcomes are the same either way: the extra operands do not count against
+  // max_eval_steps, only against max_household_steps, which bounds the trace they make.
   bool trace_all_conditions = false;
 };
 
