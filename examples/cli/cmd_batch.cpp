@@ -1,5 +1,5 @@
 // entitle batch --rules DIR [--as-of DATE] [--threads N] [--trace none|full]
-//               [--input-format jsonl|csv] [--output FILE] INPUT|-
+//               [--input-format jsonl|csv] [--output FILE] INPUT|- [--limit NAME=VALUE]...
 // A thin driver of run_batch (entitle/batch.hpp): files, signals, progress and the summary.
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,6 +24,7 @@ namespace {
 
 struct BatchArgs {
   std::string rules;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
   std::string as_of;
   unsigned threads = 0;
   std::string trace = "none";
@@ -147,7 +148,7 @@ void print_summary(const RuleSet& rules, const BatchStats& stats, const BatchSum
 }
 
 int run_batch_command(const BatchArgs& args) {
-  auto rules = load_rules_or_report(args.rules);
+  auto rules = load_rules_or_report(args.rules, *args.limits);
   if (!rules) return kExitBadPackage;
 
   int in = 0;
@@ -182,11 +183,7 @@ int run_batch_command(const BatchArgs& args) {
   }
 
   BatchOptions options;
-  options.format =
-      args.input_format == "csv" || (args.input_format.empty() && args.input.size() > 4 &&
-                                     args.input.compare(args.input.size() - 4, 4, ".csv") == 0)
-          ? BatchFormat::kCsv
-          : BatchFormat::kJsonLines;
+  options.format = population_format(args.input, args.input_format);
   if (!args.as_of.empty()) options.as_of = Date::parse(args.as_of);
   options.stop = &g_stop;
   ProgressLine progress(input_size);
@@ -254,6 +251,7 @@ void add_batch_command(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "batch", "Evaluate a population (JSON Lines or CSV) into JSON Lines, in input order");
   cmd->add_option("--rules", args->rules, "Policy package folder")->required();
+  add_limit_option(*cmd, args->limits);
   cmd->add_option("--as-of", args->as_of,
                   "Evaluation date for every record (default: each's as_of)")
       ->check(date_validator());

@@ -19,6 +19,7 @@ namespace {
 
 struct DiffArgs {
   std::string base, reform;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
   std::string as_of;
   std::string format = "text";
   std::string output;
@@ -56,8 +57,8 @@ bool write_file(const std::string& path, const std::string& text) {
 }
 
 int run_diff_command(const DiffArgs& args) {
-  auto base = load_rules_or_report(args.base);
-  auto reform = load_rules_or_report(args.reform);
+  auto base = load_rules_or_report(args.base, *args.limits);
+  auto reform = load_rules_or_report(args.reform, *args.limits);
   if (!base || !reform) return kExitBadPackage;
   if (std::string problem = diff_schema_problem(*base, *reform); !problem.empty()) {
     std::fprintf(stderr, "entitle: cannot compare %s with %s: %s\n", args.base.c_str(),
@@ -75,10 +76,7 @@ int run_diff_command(const DiffArgs& args) {
   }
 
   BatchOptions options;
-  bool csv =
-      args.input_format == "csv" || (args.input_format.empty() && args.input.size() > 4 &&
-                                     args.input.compare(args.input.size() - 4, 4, ".csv") == 0);
-  options.format = csv ? BatchFormat::kCsv : BatchFormat::kJsonLines;
+  options.format = population_format(args.input, args.input_format);
   if (!args.as_of.empty()) options.as_of = Date::parse(args.as_of);
   DiffOptions diff_options;
   diff_options.top = args.top;
@@ -145,6 +143,7 @@ void add_diff_command(CLI::App& app, Runner& run) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
   cmd->add_option("POPULATION", args->input, "Population file (JSON Lines or CSV), or - for stdin")
       ->required();
+  add_limit_option(*cmd, args->limits);
   cmd->callback([&run, args] { run = [args] { return run_diff_command(*args); }; });
 }
 

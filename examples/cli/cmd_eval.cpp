@@ -1,4 +1,5 @@
-// entitle eval --rules DIR [--as-of DATE] [--format text|json] [--lang zh|en] [--explain] FILE
+// entitle eval --rules DIR [--as-of DATE] [--format text|json] [--lang zh|en] [--explain]
+//              [--limit NAME=VALUE]... FILE
 #include <cstdio>
 
 #include "cli.hpp"
@@ -17,10 +18,11 @@ struct EvalArgs {
   std::string lang = "en";
   bool explain = false;
   std::string input;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
 };
 
 int run_eval(const EvalArgs& args) {
-  auto rules = load_rules_or_report(args.rules);
+  auto rules = load_rules_or_report(args.rules, *args.limits);
   if (!rules) return kExitBadPackage;
   Facts facts;
   if (!read_household(*rules, args.input, facts)) return kExitBadInput;
@@ -28,6 +30,10 @@ int run_eval(const EvalArgs& args) {
   if (!as_of) return kExitBadInput;
   Evaluator evaluator(rules);
   const Result& result = evaluator.evaluate(facts, *as_of, EvalOptions{args.explain});
+  if (auto stopped = step_budget_exceeded(*rules, result)) {
+    report({*stopped});
+    return kExitFailed;
+  }
   RenderOptions options;
   options.lang = args.lang;
   options.explain = args.explain;
@@ -55,6 +61,7 @@ void add_eval_command(CLI::App& app, Runner& run) {
   cmd->add_option("--lang", args->lang, "Language of the text output")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_flag("--explain", args->explain, "Include the explanation trace of every rule");
+  add_limit_option(*cmd, args->limits);
   cmd->add_option("FILE", args->input, "Household file (.yaml, .yml or .json), or - for stdin")
       ->required();
   cmd->callback([&run, args] { run = [args] { return run_eval(*args); }; });

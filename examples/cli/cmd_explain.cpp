@@ -1,5 +1,5 @@
 // entitle explain --rules DIR FILE [--rule ID] [--member ID] [--lang zh|en] [--as-of DATE]
-//                 [--timeline FROM..TO]
+//                 [--timeline FROM..TO] [--limit NAME=VALUE]...
 #include <cstdio>
 
 #include "cli.hpp"
@@ -12,6 +12,7 @@ namespace {
 
 struct ExplainArgs {
   std::string rules;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
   std::string input;
   std::string rule;
   std::string member;
@@ -31,7 +32,7 @@ std::optional<std::pair<Date, Date>> parse_window(const std::string& text) {
 }
 
 int run_explain(const ExplainArgs& args) {
-  auto rules = load_rules_or_report(args.rules);
+  auto rules = load_rules_or_report(args.rules, *args.limits);
   if (!rules) return kExitBadPackage;
   if (!args.rule.empty() && rules->find_rule(args.rule) < 0) {
     std::vector<std::string> ids;
@@ -90,6 +91,7 @@ void add_explain_command(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "explain", "Why each rule is or is not granted to a household, from when, and its timeline");
   cmd->add_option("--rules", args->rules, "Policy package folder")->required();
+  add_limit_option(*cmd, args->limits);
   cmd->add_option("FILE", args->input, "Household file (.yaml, .yml or .json), or - for stdin")
       ->required();
   cmd->add_option("--rule", args->rule, "Explain only this rule");

@@ -1,4 +1,5 @@
-// entitle test DIR [--junit FILE] [--lang zh|en]: runs a package's policy tests.
+// entitle test DIR [--junit FILE] [--lang zh|en] [--limit NAME=VALUE]...: runs a package's
+// policy tests.
 #include <cstdio>
 #include <fstream>
 
@@ -14,15 +15,14 @@ struct TestArgs {
   std::string junit;
   std::string lang = "en";
   bool verbose = false;
+  std::shared_ptr<Limits> limits = std::make_shared<Limits>();
 };
 
 int run_test(const TestArgs& args) {
-  auto rules = load_rules_or_report(args.package);
+  auto rules = load_rules_or_report(args.package, *args.limits);
   if (!rules) return kExitBadPackage;
   PolicyTestReport report = run_policy_tests(rules, args.package, args.lang);
-  if (!report.diagnostics.empty()) {
-    std::fputs(format_diagnostics(report.diagnostics).c_str(), stderr);
-  }
+  cli::report(report.diagnostics);
   for (const auto& c : report.cases) {
     if (c.passed) {
       if (args.verbose) std::printf("PASS %s:%d %s\n", c.file.c_str(), c.line, c.name.c_str());
@@ -55,6 +55,7 @@ void add_test_command(CLI::App& app, Runner& run) {
   cmd->add_option("--lang", args->lang, "Language of failure explanations")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_flag("-v,--verbose", args->verbose, "List passing cases too");
+  add_limit_option(*cmd, args->limits);
   cmd->callback([&run, args] { run = [args] { return run_test(*args); }; });
 }
 

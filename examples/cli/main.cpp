@@ -1,19 +1,19 @@
 // entitle: the command-line driver. Just another client of the public API.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <exception>
 
 #include "cli.hpp"
 #include "entitle/diagnostic.hpp"
 #include "entitle/entitle.h"
-#include "load/package_loader.hpp"
 
 namespace entitle::cli {
 
-std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory) {
-  LoadResult loaded = load_ruleset(directory);
-  if (!loaded.diagnostics.empty()) {
-    std::fputs(format_diagnostics(loaded.diagnostics).c_str(), stderr);
-  }
+std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory,
+                                                    const Limits& limits) {
+  LoadResult loaded = load_ruleset(directory, LoadOptions{limits});
+  report(loaded.diagnostics);
   if (!loaded.rules) {
     std::size_t errors = 0;
     for (const auto& d : loaded.diagnostics)
@@ -24,34 +24,83 @@ std::shared_ptr<const RuleSet> load_rules_or_report(const std::string& directory
   return loaded.rules;
 }
 
-std::optional<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::string text;
+std::optional<std::string> read_input(const std::string& path, std::size_t max_bytes) {
+  Diagnostic problem;
+  problem.file = path == "-" ? "<stdin>" : path;
+  std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  std::string text;
+  if (in) {
     char buffer[65536];
     std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0)
+    while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0 && text.size() + n <= max_bytes)
       text.append(buffer, n);
-    return text;
+    if (n > 0) {
+      problem.code = std::string(codes::kFactLimit);
+      problem.message =
+          fmt::format("the input is more than {} bytes (limit max_household_bytes)", max_bytes);
+    } else if (std::ferror(in)) {
+      problem.code = std::string(codes::kUnreadableFile);
+      problem.message = "cannot read the input";
+    }
+    if (in != stdin) std::fclose(in);
+  } else {
+    problem.code = std::string(codes::kUnreadableFile);
+    problem.message = "cannot read the file";
   }
-  load::SourceFile file;
-  Diagnostics diagnostics;
-  // Households are small; the package-file limit is a generous bound for a single input file.
-  if (!load::read_source_file(path, std::size_t{1} << 30, file, diagnostics)) {
-    std::fputs(format_diagnostics(diagnostics).c_str(), stderr);
+  if (!problem.code.empty()) {
+    report({problem});
     return std::nullopt;
   }
-  return std::move(file.text);
+  return text;
+}
+
+void report(const Diagnostics& diagnostics) {
+  if (diagnostics.empty()) return;
+  std::fputs(format_diagnostics(diagnostics).c_str(), stderr);
+  for (const auto& d : diagnostics) {
+    if (d.code == codes::kLimitExceeded || d.code == codes::kFactLimit ||
+        d.code == codes::kEvalLimit) {
+      std::fputs("entitle: a limit can be raised with --limit NAME=VALUE (see --help)\n", stderr);
+      return;
+    }
+  }
+}
+
+void add_limit_option(CLI::App& cmd, const std::shared_ptr<Limits>& limits) {
+  std::string help = "Change a resource limit (repeatable; docs/limits.md). Defaults: ";
+  std::vector<std::string> defaults = describe_limits(Limits{});
+  for (std::size_t i = 0; i < defaults.size(); ++i)
+    help += (i ? ", " : "") + defaults[i];
+  cmd.add_option_function<std::vector<std::string>>(
+         "--limit",
+         [limits](const std::vector<std::string>& specs) {
+           for (const auto& spec : specs) {
+             auto equals = spec.find('=');
+             set_limit(*limits, spec.substr(0, equals), spec.substr(equals + 1));
+           }
+         },
+         help)
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [](std::string& spec) -> std::string {
+            auto equals = spec.find('=');
+            if (equals == std::string::npos) return "expected NAME=VALUE, found '" + spec + "'";
+            Limits scratch;
+            return set_limit(scratch, spec.substr(0, equals), spec.substr(equals + 1));
+          },
+          ""));
 }
 
 bool read_household(const RuleSet& rules, const std::string& path, Facts& facts) {
-  auto text = read_input(path);
+  auto text = read_input(path, rules.limits().max_household_bytes);
   if (!text) return false;
   Diagnostics diagnostics;
   std::string name = path == "-" ? "<stdin>" : path;
   bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
   bool ok = json ? bind_json(rules, *text, name, facts, diagnostics)
                  : bind_household(rules, *text, name, facts, diagnostics);
-  if (!ok) std::fputs(format_diagnostics(diagnostics).c_str(), stderr);
+  if (!ok) report(diagnostics);
   return ok;
 }
 
@@ -59,12 +108,22 @@ std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts
                                     const std::string& path) {
   std::optional<Date> date = as_of.empty() ? facts.as_of() : Date::parse(as_of);
   if (!date) {
-    std::fprintf(stderr,
-                 "%s: error: no evaluation date: give --as-of YYYY-MM-DD or an as_of field in "
-                 "the household\n",
-                 path == "-" ? "<stdin>" : path.c_str());
+    Diagnostic missing;
+    missing.code = std::string(codes::kMissingFact);
+    missing.file = path == "-" ? "<stdin>" : path;
+    missing.path = "as_of";
+    missing.message =
+        "no evaluation date: give --as-of YYYY-MM-DD or an as_of field in the household";
+    report({missing});
   }
   return date;
+}
+
+BatchFormat population_format(const std::string& input, const std::string& input_format) {
+  if (!input_format.empty())
+    return input_format == "csv" ? BatchFormat::kCsv : BatchFormat::kJsonLines;
+  bool csv_name = input.size() > 4 && input.compare(input.size() - 4, 4, ".csv") == 0;
+  return csv_name ? BatchFormat::kCsv : BatchFormat::kJsonLines;
 }
 
 CLI::Validator date_validator() {

@@ -39,6 +39,7 @@ inline constexpr std::string_view kFactType = "F003";
 inline constexpr std::string_view kMissingFact = "F004";
 inline constexpr std::string_view kDuplicateMember = "F005";
 inline constexpr std::string_view kFactLimit = "F006";
+inline constexpr std::string_view kEvalLimit = "R001";  // max_eval_steps stopped an evaluation
 }  // namespace codes
 
 struct Diagnostic {

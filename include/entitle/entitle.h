@@ -100,6 +100,21 @@ ENTITLE_EXPORT entitle_ruleset* entitle_ruleset_load_documents(const char* const
                                                                const char* const* texts,
                                                                size_t count, entitle_error** error);
 
+/* The same two loads with resource limits other than the defaults (docs/limits.md): `limits`
+   holds `limit_count` strings "NAME=VALUE", e.g. "max_members=1000" or "max_eval_steps=10000000";
+   NULL and 0 keep every default. An unknown name, a value that is not a whole number or one
+   outside what the engine supports is ENTITLE_ERROR_ARGUMENT, and the message says which. The
+   rule set keeps its limits for everything done with it: households bound to it obey
+   max_household_bytes, max_members and max_yaml_depth, evaluations max_eval_steps and
+   max_household_steps (a rule a step budget stopped is reported in the result's "errors"). */
+ENTITLE_EXPORT entitle_ruleset* entitle_ruleset_load_with_limits(const char* package_dir,
+                                                                 const char* const* limits,
+                                                                 size_t limit_count,
+                                                                 entitle_error** error);
+ENTITLE_EXPORT entitle_ruleset* entitle_ruleset_load_documents_with_limits(
+    const char* const* names, const char* const* texts, size_t count, const char* const* limits,
+    size_t limit_count, entitle_error** error);
+
 /* Frees a rule set; NULL is allowed. No other call may be using it. */
 ENTITLE_EXPORT void entitle_ruleset_free(entitle_ruleset* rules);
 

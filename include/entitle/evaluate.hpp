@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "entitle/export.h"
 #include "entitle/facts.hpp"
@@ -14,7 +15,8 @@ struct EvalOptions {
   bool trace = false;  // record the explanation trace of every rule
   // With `trace`: evaluate every operand of `and`/`or` (all:/any:) even after one has decided
   // the value, so that the trace shows every condition that failed, not only the first. Values
-  // and outcomes are the same either way (the extra operands do not count against max_eval_steps).
+  // and outcomes are the same either way: the extra operands do not count against
+  // max_eval_steps, only against max_household_steps, which bounds the trace they make.
   bool trace_all_conditions = false;
 };
 
@@ -40,5 +42,11 @@ class ENTITLE_EXPORT Evaluator {
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<State> state_;
 };
+
+// When a step budget stopped a rule in the evaluation behind `result`, a diagnostic R001 at the
+// first such rule, naming the limit (max_eval_steps, or max_household_steps, which also stopped
+// every later rule); else nullopt. Such a result lacks decisions: the CLI reports this instead.
+ENTITLE_EXPORT std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules,
+                                                              const Result& result);
 
 }  // namespace entitle

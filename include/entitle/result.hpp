@@ -75,6 +75,7 @@ struct Result {
   std::vector<MissingFact> missing;
   std::vector<TraceNode> trace;  // empty unless tracing
   Totals totals;
+  std::uint64_t steps = 0;  // expression nodes visited (Limits::max_household_steps counts them)
 
   void clear() noexcept {
     household_id.clear();
@@ -82,6 +83,7 @@ struct Result {
     missing.clear();
     trace.clear();
     totals = {};
+    steps = 0;
   }
 };
 

@@ -113,6 +113,25 @@ int finish_load(LoadResult loaded, std::string_view what, entitle_ruleset** out,
   return ENTITLE_OK;
 }
 
+// Applies "NAME=VALUE" strings to options.limits (set_limit says what each may be).
+int read_limits(const char* const* limits, size_t count, LoadOptions& options,
+                entitle_error** error) {
+  if (count > 0 && !limits) return fail(error, ENTITLE_ERROR_ARGUMENT, "limits must not be NULL");
+  for (size_t i = 0; i < count; ++i) {
+    if (!limits[i]) {
+      return fail(error, ENTITLE_ERROR_ARGUMENT, "limit " + std::to_string(i) + " is NULL");
+    }
+    std::string_view spec = limits[i];
+    auto equals = spec.find('=');
+    std::string problem =
+        equals == std::string_view::npos
+            ? "expected NAME=VALUE, found '" + std::string(spec) + "'"
+            : set_limit(options.limits, spec.substr(0, equals), spec.substr(equals + 1));
+    if (!problem.empty()) return fail(error, ENTITLE_ERROR_ARGUMENT, std::move(problem));
+  }
+  return ENTITLE_OK;
+}
+
 // Lends an idle Context of the rule set, or a new one, and gives it back when the evaluation
 // completed. A Context whose evaluation threw is dropped, not reused.
 class Lease {
@@ -225,22 +244,40 @@ const char* entitle_version(void) {
 }
 
 entitle_ruleset* entitle_ruleset_load(const char* package_dir, entitle_error** error) {
-  entitle_ruleset* out = nullptr;
-  guarded(error, [&] {
-    if (!package_dir) return fail(error, ENTITLE_ERROR_ARGUMENT, "package_dir must not be NULL");
-    return finish_load(load_ruleset(package_dir), std::string("policy package ") + package_dir,
-                       &out, error);
-  });
-  return out;
+  return entitle_ruleset_load_with_limits(package_dir, nullptr, 0, error);
 }
 
 entitle_ruleset* entitle_ruleset_load_documents(const char* const* names, const char* const* texts,
                                                 size_t count, entitle_error** error) {
+  return entitle_ruleset_load_documents_with_limits(names, texts, count, nullptr, 0, error);
+}
+
+entitle_ruleset* entitle_ruleset_load_with_limits(const char* package_dir,
+                                                  const char* const* limits, size_t limit_count,
+                                                  entitle_error** error) {
+  entitle_ruleset* out = nullptr;
+  guarded(error, [&] {
+    if (!package_dir) return fail(error, ENTITLE_ERROR_ARGUMENT, "package_dir must not be NULL");
+    LoadOptions options;
+    if (int status = read_limits(limits, limit_count, options, error)) return status;
+    return finish_load(load_ruleset(package_dir, options),
+                       std::string("policy package ") + package_dir, &out, error);
+  });
+  return out;
+}
+
+entitle_ruleset* entitle_ruleset_load_documents_with_limits(const char* const* names,
+                                                            const char* const* texts, size_t count,
+                                                            const char* const* limits,
+                                                            size_t limit_count,
+                                                            entitle_error** error) {
   entitle_ruleset* out = nullptr;
   guarded(error, [&] {
     if (count > 0 && (!names || !texts)) {
       return fail(error, ENTITLE_ERROR_ARGUMENT, "names and texts must not be NULL");
     }
+    LoadOptions options;
+    if (int status = read_limits(limits, limit_count, options, error)) return status;
     std::vector<std::pair<std::string, std::string>> files;
     files.reserve(count);
     for (size_t i = 0; i < count; ++i) {
@@ -250,8 +287,8 @@ entitle_ruleset* entitle_ruleset_load_documents(const char* const* names, const 
       }
       files.emplace_back(names[i], texts[i]);
     }
-    return finish_load(load_ruleset_from_files(std::move(files)), "the policy package", &out,
-                       error);
+    return finish_load(load_ruleset_from_files(std::move(files), options), "the policy package",
+                       &out, error);
   });
   return out;
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "util/text.hpp"
 
@@ -78,10 +80,14 @@ std::string_view entity_name(Entity e) {
   return e == Entity::kHousehold ? "household" : "member";
 }
 
+// Suggestions ("did you mean") scan every candidate name, so only the first kMaxHints errors
+// get one: a package with thousands of misspelt names is still reported in linear time.
+constexpr std::size_t kMaxHints = 100;
+
 class Checker {
  public:
-  Checker(load::SyntaxTree& tree, Diagnostics& diagnostics)
-      : tree_(tree), diagnostics_(diagnostics) {}
+  Checker(load::SyntaxTree& tree, const Limits& limits, Diagnostics& diagnostics)
+      : tree_(tree), limits_(limits), diagnostics_(diagnostics) {}
 
   void run(CheckedPackage& out) {
     if (tree_.reform.present) {
@@ -89,6 +95,7 @@ class Checker {
             "a 'reform' section belongs in a reform package, whose package.yaml has 'extends'");
     }
     add_builtin_fields();
+    index_names();
     check_declarations();
     definition_state_.assign(tree_.definitions.size(), State::kUnvisited);
     for (std::size_t i = 0; i < tree_.definitions.size(); ++i)
@@ -99,6 +106,12 @@ class Checker {
         error(rule.location, codes::kDuplicateId, fmt::format("duplicate rule id '{}'", rule.id));
       }
       check_rule(rule);
+    }
+    // Both walks below follow definitions through names; after a depth error they could recurse
+    // as deep as the package is long, and the package is rejected anyway.
+    if (depth_exceeded_) return;
+    check_evaluation_depth();
+    for (const auto& rule : tree_.rules) {
       std::set<int> params;
       collect_rule_parameters(rule, params);
       out.rule_parameters.emplace_back(params.begin(), params.end());
@@ -108,6 +121,40 @@ class Checker {
 
  private:
   enum class State { kUnvisited, kVisiting, kDone };
+
+  // closest_name(name, candidates()), while hints are still affordable (see kMaxHints).
+  template <typename Candidates>
+  std::optional<std::string> suggest(std::string_view name, Candidates&& candidates) {
+    if (hints_given_ >= kMaxHints) return std::nullopt;
+    ++hints_given_;
+    return closest_name(name, candidates());
+  }
+
+  // "; did you mean 'x'?" for suggest(), or "".
+  template <typename Candidates>
+  std::string hint(std::string_view name, Candidates&& candidates) {
+    auto close = suggest(name, std::forward<Candidates>(candidates));
+    return close ? fmt::format("; did you mean '{}'?", *close) : std::string();
+  }
+
+  // Name → index maps, so that resolving a name costs the same in a package of any size. The
+  // first declaration of a name wins, as in the scan it replaces; duplicates are errors anyway.
+  void index_names() {
+    for (std::size_t i = 0; i < tree_.fields.size(); ++i) {
+      const auto& f = tree_.fields[i];
+      field_index_[static_cast<int>(f.entity)].emplace(f.name, static_cast<int>(i));
+    }
+    for (std::size_t i = 0; i < tree_.definitions.size(); ++i) {
+      const auto& d = tree_.definitions[i];
+      definition_index_[static_cast<int>(d.entity)].emplace(d.name, static_cast<int>(i));
+    }
+    for (std::size_t i = 0; i < tree_.parameters.size(); ++i) {
+      parameter_index_.emplace(tree_.parameters[i].name, static_cast<int>(i));
+    }
+    for (const auto& s : tree_.manifest.sources)
+      source_ids_.insert(s.id);
+    broken_names_.insert(tree_.broken_names.begin(), tree_.broken_names.end());
+  }
 
   struct Scope {
     Entity entity;
@@ -190,16 +237,14 @@ class Checker {
   }
 
   void check_source(const load::Location& at, const std::string& source) {
-    if (source.empty() || tree_.manifest.incomplete) return;
-    for (const auto& s : tree_.manifest.sources) {
-      if (s.id == source) return;
-    }
-    std::vector<std::string> ids;
-    for (const auto& s : tree_.manifest.sources)
-      ids.push_back(s.id);
+    if (source.empty() || tree_.manifest.incomplete || source_ids_.count(source)) return;
     std::string message = fmt::format("unknown source document '{}'", source);
-    if (auto hint = closest_name(source, ids))
-      message += fmt::format("; did you mean '{}'?", *hint);
+    message += hint(source, [&] {
+      std::vector<std::string> ids;
+      for (const auto& s : tree_.manifest.sources)
+        ids.push_back(s.id);
+      return ids;
+    });
     error(at, codes::kUnknownName, std::move(message));
   }
 
@@ -212,6 +257,7 @@ class Checker {
     (void)t;
     definition_stack_.pop_back();
     definition_state_[index] = State::kDone;
+    completion_order_.push_back(index);
   }
 
   void check_rule(load::Rule& rule) {
@@ -244,23 +290,20 @@ class Checker {
 
   // Resolves `name` in `entity`'s scope: fact, then definition, then (any scope) parameter.
   Type resolve(Expr& e, Entity entity, bool allow_parameters) {
-    for (std::size_t i = 0; i < tree_.fields.size(); ++i) {
-      const auto& f = tree_.fields[i];
-      if (f.entity == entity && f.name == e.name) {
-        e.ref = {RefKind::kFact, entity, static_cast<int>(i)};
-        return fact_type(f, static_cast<int>(i));
-      }
+    const int scope = static_cast<int>(entity);
+    if (auto it = field_index_[scope].find(e.name); it != field_index_[scope].end()) {
+      e.ref = {RefKind::kFact, entity, it->second};
+      return fact_type(tree_.fields[it->second], it->second);
     }
-    for (std::size_t i = 0; i < tree_.definitions.size(); ++i) {
-      auto& d = tree_.definitions[i];
-      if (d.entity != entity || d.name != e.name) continue;
-      int index = static_cast<int>(i);
+    if (auto it = definition_index_[scope].find(e.name); it != definition_index_[scope].end()) {
+      int index = it->second;
+      auto& d = tree_.definitions[index];
       e.ref = {RefKind::kDefinition, entity, index};
       if (definition_state_[index] == State::kVisiting) {
         std::string chain;
-        auto it = std::find(definition_stack_.begin(), definition_stack_.end(), index);
-        for (; it != definition_stack_.end(); ++it) {
-          chain += tree_.definitions[*it].name + " → ";
+        auto cycle = std::find(definition_stack_.begin(), definition_stack_.end(), index);
+        for (; cycle != definition_stack_.end(); ++cycle) {
+          chain += tree_.definitions[*cycle].name + " → ";
         }
         chain += d.name;
         error(e.location, codes::kDefinitionCycle,
@@ -270,49 +313,38 @@ class Checker {
       check_definition(index);
       return d.expr.type;
     }
-    if (allow_parameters) {
-      for (std::size_t i = 0; i < tree_.parameters.size(); ++i) {
-        const auto& p = tree_.parameters[i];
-        if (p.name != e.name) continue;
-        e.ref = {RefKind::kParameter, entity, static_cast<int>(i)};
-        load::Field as_field;
-        as_field.type = p.type;
-        return fact_type(as_field, -1);
-      }
+    if (auto it = parameter_index_.find(e.name); allow_parameters && it != parameter_index_.end()) {
+      e.ref = {RefKind::kParameter, entity, it->second};
+      load::Field as_field;
+      as_field.type = tree_.parameters[it->second].type;
+      return fact_type(as_field, -1);
     }
-    if (tree_.incomplete || std::find(tree_.broken_names.begin(), tree_.broken_names.end(),
-                                      e.name) != tree_.broken_names.end()) {
+    if (tree_.incomplete || broken_names_.count(e.name)) {
       return {};  // declared where a load error was already reported
-    }
-    std::vector<std::string> candidates;
-    for (const auto& f : tree_.fields) {
-      if (f.entity == entity) candidates.push_back(f.name);
-    }
-    for (const auto& d : tree_.definitions) {
-      if (d.entity == entity) candidates.push_back(d.name);
-    }
-    if (allow_parameters) {
-      for (const auto& p : tree_.parameters)
-        candidates.push_back(p.name);
     }
     std::string message =
         fmt::format("unknown name '{}' in a {} expression", e.name, entity_name(entity));
-    if (auto hint = closest_name(e.name, candidates)) {
-      message += fmt::format("; did you mean '{}'?", *hint);
-    } else if (entity == Entity::kMember) {
+    std::string suggestion = hint(e.name, [&] {
+      std::vector<std::string> candidates;
       for (const auto& f : tree_.fields) {
-        if (f.entity == Entity::kHousehold && f.name == e.name) {
-          message += fmt::format("; the household's fact is written household.{}", e.name);
-          break;
-        }
+        if (f.entity == entity) candidates.push_back(f.name);
       }
-    } else {
-      for (const auto& f : tree_.fields) {
-        if (f.entity == Entity::kMember && f.name == e.name) {
-          message += "; members are reached through count/any/all/sum/min/max(members where …)";
-          break;
-        }
+      for (const auto& d : tree_.definitions) {
+        if (d.entity == entity) candidates.push_back(d.name);
       }
+      if (allow_parameters) {
+        for (const auto& p : tree_.parameters)
+          candidates.push_back(p.name);
+      }
+      return candidates;
+    });
+    Entity other = entity == Entity::kMember ? Entity::kHousehold : Entity::kMember;
+    if (!suggestion.empty()) {
+      message += suggestion;
+    } else if (field_index_[static_cast<int>(other)].count(e.name)) {
+      message += entity == Entity::kMember
+                     ? fmt::format("; the household's fact is written household.{}", e.name)
+                     : "; members are reached through count/any/all/sum/min/max(members where …)";
     }
     error(e.location, codes::kUnknownName, std::move(message));
     return {};
@@ -334,8 +366,8 @@ class Checker {
       std::string message =
           fmt::format("'{}' is not a value of {}; expected one of: {}", literal.literal_string,
                       tree_.fields[enum_type.enum_field].name, fmt::join(values, ", "));
-      if (auto hint = closest_name(literal.literal_string, values)) {
-        message += fmt::format(" (did you mean '{}'?)", *hint);
+      if (auto close = suggest(literal.literal_string, [&] { return values; })) {
+        message += fmt::format(" (did you mean '{}'?)", *close);
       }
       error(literal.location, codes::kNotInEnum, std::move(message));
       return true;
@@ -465,8 +497,7 @@ class Checker {
     std::vector<std::string> names = {
         "age", "years_between", "months_between", "days_between", "as_of", "is_known", "date"};
     std::string message = fmt::format("unknown function '{}'", e.name);
-    if (auto hint = closest_name(e.name, names))
-      message += fmt::format("; did you mean '{}'?", *hint);
+    message += hint(e.name, [&] { return names; });
     error(e.location, codes::kUnknownName, std::move(message));
     return {};
   }
@@ -497,7 +528,42 @@ class Checker {
     return set(e, t);
   }
 
+  // Counts the nesting of the walk below, which follows a name into its definition the first
+  // time it meets it: the walk is never deeper than some evaluation, so a walk deeper than
+  // max_evaluation_depth is an evaluation that would be.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Checker& c) : checker_(c) { ++checker_.depth_; }
+    ~DepthGuard() { --checker_.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    bool too_deep() const { return checker_.depth_ > checker_.limits_.max_evaluation_depth; }
+
+   private:
+    Checker& checker_;
+  };
+
   Type check_expr(Expr& e, Scope scope) {
+    DepthGuard guard(*this);
+    if (guard.too_deep()) {
+      if (!depth_exceeded_) {
+        std::string through;
+        if (!definition_stack_.empty()) {
+          through = fmt::format(" through definition '{}' and those it uses",
+                                tree_.definitions[definition_stack_.front()].name);
+        }
+        error(e.location, codes::kLimitExceeded,
+              fmt::format("evaluation nested deeper than {} levels{} (limit "
+                          "max_evaluation_depth)",
+                          limits_.max_evaluation_depth, through));
+      }
+      depth_exceeded_ = true;
+      return set(e, {});
+    }
+    return set(e, check_expr_kind(e, scope));
+  }
+
+  Type check_expr_kind(Expr& e, Scope scope) {
     switch (e.kind) {
       case ExprKind::kLiteral:
         return set(e, e.literal_type);
@@ -582,6 +648,56 @@ class Checker {
     return {};
   }
 
+  // Height of the evaluation of `e`: its own levels plus, at each name of a definition, that
+  // definition's height (computed before, see completion_order_). `inherited` is set when a
+  // definition already found too deep is among them, so that its users are not reported again.
+  int height(const Expr& e, bool& inherited) const {
+    int below = 0;
+    if (e.ref.kind == RefKind::kDefinition) {
+      below = definition_height_[e.ref.index];
+      inherited = inherited || below > limits_.max_evaluation_depth;
+    }
+    for (const auto& a : e.args)
+      below = std::max(below, height(a, inherited));
+    return below + 1;
+  }
+
+  // Enforces max_evaluation_depth on every definition and rule, where it is first crossed.
+  // Definitions are measured in the order their checks completed, in which every definition
+  // comes after those it uses: no recursion follows a chain of definitions.
+  void check_evaluation_depth() {
+    const int limit = limits_.max_evaluation_depth;
+    definition_height_.assign(tree_.definitions.size(), 0);
+    for (int index : completion_order_) {
+      const auto& d = tree_.definitions[index];
+      bool inherited = false;
+      definition_height_[index] = height(d.expr, inherited);
+      if (definition_height_[index] > limit && !inherited) {
+        error(d.location, codes::kLimitExceeded,
+              fmt::format("definition '{}' nests {} levels deep with the definitions it uses, "
+                          "more than the limit of {} (max_evaluation_depth)",
+                          d.name, definition_height_[index], limit));
+      }
+    }
+    for (const auto& rule : tree_.rules) {
+      bool inherited = false;
+      int deepest = 0;
+      for (const auto* e : {rule.recipient_filter ? &*rule.recipient_filter : nullptr, &rule.when,
+                            rule.grant.amount ? &*rule.grant.amount : nullptr,
+                            rule.grant.amount_min ? &*rule.grant.amount_min : nullptr,
+                            rule.grant.amount_max ? &*rule.grant.amount_max : nullptr,
+                            rule.grant.quantity ? &*rule.grant.quantity : nullptr}) {
+        if (e) deepest = std::max(deepest, height(*e, inherited));
+      }
+      if (deepest > limit && !inherited) {
+        error(rule.location, codes::kLimitExceeded,
+              fmt::format("rule '{}' nests {} levels deep with the definitions it uses, more "
+                          "than the limit of {} (max_evaluation_depth)",
+                          rule.id, deepest, limit));
+      }
+    }
+  }
+
   void collect_parameters(const Expr& e, std::set<int>& params, std::set<int>& seen_definitions) {
     if (e.ref.kind == RefKind::kParameter) params.insert(e.ref.index);
     if (e.ref.kind == RefKind::kDefinition && seen_definitions.insert(e.ref.index).second) {
@@ -637,17 +753,29 @@ class Checker {
   }
 
   load::SyntaxTree& tree_;
+  const Limits& limits_;
   Diagnostics& diagnostics_;
+  std::unordered_map<std::string, int> field_index_[2];  // by Entity
+  std::unordered_map<std::string, int> definition_index_[2];
+  std::unordered_map<std::string, int> parameter_index_;
+  std::unordered_set<std::string> source_ids_;
+  std::unordered_set<std::string> broken_names_;  // tree_.broken_names
   std::vector<State> definition_state_;
   std::vector<int> definition_stack_;
+  std::vector<int> completion_order_;  // definitions, in the order their checks completed
+  std::vector<int> definition_height_;
+  int depth_ = 0;
+  bool depth_exceeded_ = false;
+  std::size_t hints_given_ = 0;
 };
 
 }  // namespace
 
-CheckedPackage check_package(load::SyntaxTree tree, Diagnostics& diagnostics) {
+CheckedPackage check_package(load::SyntaxTree tree, const Limits& limits,
+                             Diagnostics& diagnostics) {
   CheckedPackage out;
   out.tree = std::move(tree);
-  Checker checker(out.tree, diagnostics);
+  Checker checker(out.tree, limits, diagnostics);
   checker.run(out);
   return out;
 }

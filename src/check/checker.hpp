@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "entitle/diagnostic.hpp"
+#include "entitle/limits.hpp"
 #include "load/syntax.hpp"
 
 namespace entitle::check {
@@ -19,7 +20,9 @@ struct CheckedPackage {
 };
 
 // Appends every problem to `diagnostics`. The result is meaningful only if none is an error.
-CheckedPackage check_package(load::SyntaxTree tree, Diagnostics& diagnostics);
+// Enforces limits.max_evaluation_depth: no rule or definition, followed through the definitions
+// it names, nests deeper than that, so the evaluator's recursion is bounded.
+CheckedPackage check_package(load::SyntaxTree tree, const Limits& limits, Diagnostics& diagnostics);
 
 std::string type_name(const load::Type& type, const load::SyntaxTree& tree);
 

@@ -63,7 +63,7 @@ static LoadResult finish(load::SyntaxTree tree, const LoadOptions& options,
   LoadResult result;
   // Checked even after load errors, so that one run reports every problem; the tree records
   // what those errors left out, so the checker does not report it again.
-  auto checked = check::check_package(std::move(tree), diagnostics);
+  auto checked = check::check_package(std::move(tree), options.limits, diagnostics);
   if (!has_errors(diagnostics)) {
     result.rules =
         std::make_shared<const RuleSet>(compile::compile_package(checked, options.limits));

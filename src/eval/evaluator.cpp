@@ -11,6 +11,8 @@
 // subtree once (see collect_missing and the renderers).
 #include "entitle/evaluate.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -28,8 +30,17 @@ struct ENTITLE_HIDDEN Evaluator::State {
   const Facts* facts = nullptr;
   Date as_of;
   AgeConvention convention;
-  std::uint64_t steps = 0;
+  std::uint64_t steps = 0;  // of the current rule and recipient
   std::uint64_t max_steps = 0;
+  std::uint64_t household_steps = 0;  // of the whole evaluation, never reset in it
+  std::uint64_t max_household_steps = 0;
+
+  // Counts one step; true when it is over either budget (Limits::max_eval_steps for this rule
+  // and recipient, Limits::max_household_steps for the household).
+  bool over_budget() noexcept {
+    bool over = ++steps > max_steps;
+    return ++household_steps > max_household_steps || over;
+  }
   bool trace_all = false;  // EvalOptions::trace_all_conditions
 
   std::optional<Date> parameters_date;
@@ -71,6 +82,8 @@ struct ENTITLE_HIDDEN Evaluator::State {
     convention = impl.info.age_convention;
     steps = 0;
     max_steps = impl.limits.max_eval_steps;
+    household_steps = 0;
+    max_household_steps = impl.limits.max_household_steps;
     if (!parameters_date || *parameters_date != date) {
       parameters_date = date;
       parameter_values.assign(impl.parameters.size(), Value::error(EvalError::kNoParameterValue));
@@ -103,7 +116,7 @@ struct ENTITLE_HIDDEN Evaluator::State {
       case OpCode::kHouseholdFact:
       case OpCode::kMemberFact:
       case OpCode::kParameter:
-        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        if (over_budget()) return Value::error(EvalError::kStepBudget);
         if (node.op == OpCode::kConst) return node.constant;
         if (node.op == OpCode::kHouseholdFact) return facts->household(node.a);
         if (node.op == OpCode::kMemberFact) return facts->member(member, node.a);
@@ -113,7 +126,7 @@ struct ENTITLE_HIDDEN Evaluator::State {
         bool household = node.op == OpCode::kHouseholdDefinition;
         std::size_t slot = household ? node.a : member * impl.definitions.size() + node.a;
         if ((household ? household_definition_done : member_definition_done)[slot]) {
-          if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+          if (over_budget()) return Value::error(EvalError::kStepBudget);
           return (household ? household_definitions : member_definitions)[slot];
         }
         break;
@@ -280,11 +293,11 @@ Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint
       auto& done = household ? household_memo_done : member_memo_done;
       auto& values = household ? household_memo : member_memo;
       if (done[slot]) {
-        if (++steps > max_steps) return Value::error(EvalError::kStepBudget);
+        if (over_budget()) return Value::error(EvalError::kStepBudget);
         return values[slot];
       }
-      Value v = ++steps > max_steps ? Value::error(EvalError::kStepBudget)
-                                    : eval_node<false>(node, kNoTrace, member);
+      Value v = over_budget() ? Value::error(EvalError::kStepBudget)
+                              : eval_node<false>(node, kNoTrace, member);
       // A step-budget fault belongs to the decision that met it, not to later ones.
       if (!(v.is_error() && v.as_error() == EvalError::kStepBudget)) {
         values[slot] = v;
@@ -303,7 +316,7 @@ Value Evaluator::State::eval(std::uint32_t index, std::int32_t member, std::uint
     *trace_index = self;
   }
   Value v;
-  if (++steps > max_steps) {
+  if (over_budget()) {
     v = Value::error(EvalError::kStepBudget);
   } else {
     v = eval_node<kTrace>(impl.nodes[index], self, member);
@@ -351,7 +364,8 @@ Value Evaluator::State::eval_node(const Node& node, std::uint32_t self, std::int
       std::optional<Value> decided;
       for (int i = 0; i < node.argc; ++i) {
         if (decided) {
-          std::uint64_t counted = steps;  // for the trace only: not part of the step count
+          // For the trace only: not part of the rule's step count (the household's has it).
+          std::uint64_t counted = steps;
           arg(i);
           steps = counted;
           continue;
@@ -820,7 +834,33 @@ const Result& Evaluator::evaluate(const Facts& facts, Date as_of, const EvalOpti
   } else {
     t.overflow = true;
   }
+  result.steps = s.household_steps;
   return result;
+}
+
+std::optional<Diagnostic> step_budget_exceeded(const RuleSet& rules, const Result& result) {
+  for (const auto& o : result.outcomes) {
+    if (o.outcome != Outcome::kError || o.error != EvalError::kStepBudget) continue;
+    const RuleInfo& rule = rules.rule(o.rule);
+    Diagnostic d;
+    d.code = std::string(codes::kEvalLimit);
+    d.file = rule.file;
+    d.line = rule.line;
+    d.column = rule.column;
+    const Limits& limits = rules.limits();
+    if (result.steps > limits.max_household_steps) {
+      d.message = fmt::format(
+          "evaluation of the household stopped in rule '{}' after {} steps (limit "
+          "max_household_steps); the rules from here on were not evaluated",
+          rule.id, limits.max_household_steps);
+    } else {
+      d.message =
+          fmt::format("evaluation of rule '{}' stopped after {} steps (limit max_eval_steps)",
+                      rule.id, limits.max_eval_steps);
+    }
+    return d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace entitle

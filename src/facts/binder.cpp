@@ -58,8 +58,7 @@ bool parse_household_yaml(const RuleSet& rules, std::string_view text, std::stri
     Diagnostic d;
     d.code = std::string(codes::kFactLimit);
     d.file = std::string(source_name);
-    d.message = fmt::format("{} bytes is more than the limit of {} (max_household_bytes)",
-                            text.size(), limits.max_household_bytes);
+    d.message = facts::household_too_large(text.size(), limits);
     diagnostics.push_back(std::move(d));
     return false;
   }
@@ -67,8 +66,10 @@ bool parse_household_yaml(const RuleSet& rules, std::string_view text, std::stri
   std::size_t before = diagnostics.size();
   root = load::parse_yaml(file, limits, diagnostics);
   if (diagnostics.size() == before) return true;
+  // The YAML reader speaks in policy-file codes; a household's problems have their own.
   for (std::size_t i = before; i < diagnostics.size(); ++i) {
-    diagnostics[i].code = std::string(codes::kMalformedFacts);
+    bool limit = diagnostics[i].code == codes::kLimitExceeded;
+    diagnostics[i].code = std::string(limit ? codes::kFactLimit : codes::kMalformedFacts);
   }
   return false;
 }

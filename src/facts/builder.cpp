@@ -137,6 +137,11 @@ bool FactsBuilder::member_limit_reached() const noexcept {
   return member_elements_ >= impl_->limits.max_members;
 }
 
+std::string household_too_large(std::size_t bytes, const Limits& limits) {
+  return fmt::format("the household is {} bytes, more than the limit of {} (max_household_bytes)",
+                     bytes, limits.max_household_bytes);
+}
+
 bool FactsBuilder::check_member_count(std::size_t count, Position at) {
   if (count <= impl_->limits.max_members) return true;
   error(at, "members", codes::kFactLimit,
@@ -243,9 +248,12 @@ void FactsBuilder::read_value(const InputValue& value, const FieldInfo& field, V
     v = load::read_scalar(value.scalar, field.type, field.values);
   }
   if (!v) {
-    error(value.at, path(member, key), codes::kFactType,
-          fmt::format("expected {}, found {}", load::expected_text(field.type, field.values),
-                      describe(value)));
+    load::ScalarProblem problem =
+        value.kind == InputValue::Kind::kScalar
+            ? load::scalar_problem(value.scalar, field.type, field.values)
+            : load::ScalarProblem{load::expected_text(field.type, field.values), false};
+    error(value.at, path(member, key), problem.out_of_range ? codes::kFactLimit : codes::kFactType,
+          fmt::format("expected {}, found {}", problem.expected, describe(value)));
     return;
   }
   if (v->kind == ValueKind::kNumber) {

@@ -95,4 +95,8 @@ class FactsBuilder {
   load::Position member_at_;
 };
 
+// The message of a household text larger than Limits::max_household_bytes (code F006), which
+// every reader refuses before parsing it.
+std::string household_too_large(std::size_t bytes, const Limits& limits);
+
 }  // namespace entitle::facts

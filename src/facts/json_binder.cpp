@@ -24,9 +24,37 @@ using load::Node;
 struct JsonProblem {
   simdjson::error_code code = simdjson::SUCCESS;
   std::string message;
+  bool limit = false;  // a limit was crossed (F006): the text may well be good JSON
   explicit operator bool() const { return code != simdjson::SUCCESS || !message.empty(); }
   std::string text() const { return message.empty() ? simdjson::error_message(code) : message; }
 };
+
+// number := '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?   (RFC 8259)
+bool is_json_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
 
 }  // namespace
 
@@ -53,6 +81,7 @@ struct JsonBinder::Impl {
   template <typename V>
   bool classify(V& v, InputValue& out, int depth, bool walk = true) {
     if (depth > limits->max_yaml_depth) {
+      problem.limit = true;
       return fail(fmt::format("nesting deeper than {} levels (limit max_yaml_depth)",
                               limits->max_yaml_depth));
     }
@@ -103,16 +132,10 @@ struct JsonBinder::Impl {
                                 raw.back() == '\t')) {
           raw.remove_suffix(1);
         }
-        // simdjson checks a number's grammar only when asked for its value.
-        double ignored;
-        if (v.get_double().get(ignored) != simdjson::SUCCESS) {
-          std::int64_t i;
-          std::uint64_t u;
-          if (v.get_int64().get(i) != simdjson::SUCCESS &&
-              v.get_uint64().get(u) != simdjson::SUCCESS) {
-            return fail(fmt::format("malformed number '{}'", raw));
-          }
-        }
+        // simdjson checks a number's grammar only when asked for its value, and then only for
+        // numbers a double or an integer holds (1e999 is "malformed"): any number JSON allows is
+        // kept as text, and the binder decides what it may be.
+        if (!is_json_number(raw)) return fail(fmt::format("malformed number '{}'", raw));
         out.kind = InputValue::Kind::kScalar;
         out.scalar = {raw, Node::Style::kJsonNumber};
         return true;
@@ -225,11 +248,12 @@ bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t r
   s.problem = {};
   s.limits = &limits;
   s.malformed = false;
-  auto malformed = [&](std::string message, const char* at) {
-    s.malformed = true;
+  // A limit (F006) is not malformed JSON, so bind_household does not try it as YAML.
+  auto malformed = [&](std::string message, const char* at, bool limit = false) {
+    s.malformed = !limit;
     diagnostics.resize(before);  // a reading problem hides whatever binding found before it
     Diagnostic d;
-    d.code = std::string(codes::kMalformedFacts);
+    d.code = std::string(limit ? codes::kFactLimit : codes::kMalformedFacts);
     d.file = std::string(source);
     if (at && at >= text.data() && at <= text.data() + text.size()) {
       d.line = 1;
@@ -243,14 +267,12 @@ bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t r
         }
       }
     }
-    d.message = fmt::format("malformed JSON: {}", message);
+    d.message = limit ? std::move(message) : fmt::format("malformed JSON: {}", message);
     diagnostics.push_back(std::move(d));
     return false;
   };
   if (text.size() > limits.max_household_bytes) {
-    return malformed(fmt::format("{} bytes is more than the limit of {} (max_household_bytes)",
-                                 text.size(), limits.max_household_bytes),
-                     nullptr);
+    return malformed(household_too_large(text.size(), limits), nullptr, true);
   }
   const char* data = text.data();
   std::size_t capacity = text.size() + readable_after;
@@ -271,7 +293,7 @@ bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t r
     if (auto bad = first_invalid_utf8(text)) return malformed("invalid UTF-8", text.data() + *bad);
     const char* location = nullptr;
     if (doc.current_location().get(location) != simdjson::SUCCESS) location = nullptr;
-    return malformed(s.problem.text(), at(location));
+    return malformed(s.problem.text(), at(location), s.problem.limit);
   }
   return s.builder.finish({});
 }

@@ -200,7 +200,7 @@ LintReport lint_package(const std::string& directory, const LintOptions& options
   Diagnostics& diagnostics = report.diagnostics;
   load::SyntaxTree tree = load::load_package(directory, options.limits, diagnostics);
   if (has_errors(diagnostics)) return report;
-  auto package = check::check_package(std::move(tree), diagnostics);
+  auto package = check::check_package(std::move(tree), options.limits, diagnostics);
   if (has_errors(diagnostics)) return report;
   auto rules = std::make_shared<const RuleSet>(compile::compile_package(package, options.limits));
 

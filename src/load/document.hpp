@@ -19,6 +19,8 @@ struct Position {
   int column = 0;  // 1-based, 0 when unknown
 };
 
+struct MapEntry;
+
 struct Node {
   enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   // How a scalar was written: a plain YAML scalar can be a number or a boolean; a quoted one is
@@ -29,8 +31,8 @@ struct Node {
   Style style = Style::kPlain;
   Position position;
   std::string scalar;
-  std::vector<Node> items;                     // kSequence
-  std::vector<std::pair<Node, Node>> entries;  // kMap, in file order; keys are scalars
+  std::vector<Node> items;        // kSequence
+  std::vector<MapEntry> entries;  // kMap, in file order; keys are scalars
 
   bool is_map() const noexcept { return kind == Kind::kMap; }
   bool is_sequence() const noexcept { return kind == Kind::kSequence; }
@@ -42,11 +44,22 @@ struct Node {
   std::string_view kind_name() const noexcept;
 };
 
+// A key and its value, named as in the std::pair<Node, Node> it replaces: with libstdc++ 12,
+// clang rejects a pair of a type inside that type's own definition.
+struct MapEntry {
+  MapEntry(Node key, Node value) : first(std::move(key)), second(std::move(value)) {}
+  Node first;   // the key, a scalar
+  Node second;  // the value
+};
+
 struct SourceFile {
   std::string path;  // as given by the caller
   std::string text;
-  // The text of 1-based line `line`, without its end of line; empty when out of range.
-  std::string_view line_text(int line) const noexcept;
+  // The text of 1-based line `line`, without its end of line; empty when out of range. The first
+  // call indexes the lines, so that a file with an error on every line is reported in linear
+  // time. Not thread-safe (the index is built in place); `text` must not change afterwards.
+  std::string_view line_text(int line) const;
+  mutable std::vector<std::size_t> line_starts = {};  // the index: where each line begins
 };
 
 // Parses one YAML document. Rejects what HAZARDS.md lists: anchors and aliases, merge keys,

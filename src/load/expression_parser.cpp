@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "load/scalar.hpp"
+
 namespace entitle::load {
 namespace {
 
@@ -41,6 +43,7 @@ struct Lexeme {
 struct SyntaxError {
   std::size_t offset;
   std::string message;
+  std::string_view code = codes::kExpressionSyntax;
 };
 
 constexpr std::string_view kAggregates[] = {"count", "any", "all", "sum", "min", "max"};
@@ -81,8 +84,9 @@ class Parser {
   }
 
  private:
-  [[noreturn]] void fail(std::size_t offset, std::string message) {
-    throw SyntaxError{offset, std::move(message)};
+  [[noreturn]] void fail(std::size_t offset, std::string message,
+                         std::string_view code = codes::kExpressionSyntax) {
+    throw SyntaxError{offset, std::move(message), code};
   }
 
   void advance() {
@@ -204,16 +208,32 @@ class Parser {
     e.text = std::string(text_.substr(begin, previous_end_ - begin));
   }
 
-  struct DepthGuard {
-    Parser& parser;
-    explicit DepthGuard(Parser& p, std::size_t offset) : parser(p) {
-      if (++parser.depth_ > parser.limits_.max_expression_depth) {
-        parser.fail(offset, fmt::format("expression nested deeper than {} levels (limit "
-                                        "max_expression_depth)",
-                                        parser.limits_.max_expression_depth));
+  // Counts one level of nesting for as long as it lives. A recursive production holds one; a
+  // left-associative loop (a + b + c) deepens the tree without recursing, so it adds a level per
+  // operator with deepen(). Either way the tree the parser returns is no deeper than the limit,
+  // which is what keeps the checker, compiler and evaluator stacks bounded too.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Parser& p) : parser_(p) {}
+    DepthGuard(Parser& p, std::size_t offset) : parser_(p) { deepen(offset); }
+    ~DepthGuard() { parser_.depth_ -= levels_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+    void deepen(std::size_t offset) {
+      ++levels_;
+      if (++parser_.depth_ > parser_.limits_.max_expression_depth) {
+        parser_.fail(offset,
+                     fmt::format("expression nested deeper than {} levels (limit "
+                                 "max_expression_depth)",
+                                 parser_.limits_.max_expression_depth),
+                     codes::kLimitExceeded);
       }
     }
-    ~DepthGuard() { --parser.depth_; }
+
+   private:
+    Parser& parser_;
+    int levels_ = 0;
   };
 
   // expr := 'if' expr 'then' expr 'else' expr | or
@@ -330,8 +350,10 @@ class Parser {
   Expr parse_sum() {
     std::size_t begin = current_.begin;
     Expr left = parse_product();
+    DepthGuard guard(*this);
     while (current_.token == Token::kPlus || current_.token == Token::kMinus) {
       Op op = current_.token == Token::kPlus ? Op::kAdd : Op::kSub;
+      guard.deepen(current_.begin);
       advance();
       Expr e = node(ExprKind::kArith, begin);
       e.op = op;
@@ -347,8 +369,10 @@ class Parser {
   Expr parse_product() {
     std::size_t begin = current_.begin;
     Expr left = parse_unary();
+    DepthGuard guard(*this);
     while (current_.token == Token::kStar || current_.token == Token::kSlash) {
       Op op = current_.token == Token::kStar ? Op::kMul : Op::kDiv;
+      guard.deepen(current_.begin);
       advance();
       Expr e = node(ExprKind::kArith, begin);
       e.op = op;
@@ -381,6 +405,12 @@ class Parser {
     switch (current_.token) {
       case Token::kNumber: {
         auto d = Decimal::parse(lexeme_text(current_));
+        if (!d && is_decimal_out_of_range(lexeme_text(current_))) {
+          fail(begin,
+               fmt::format("'{}' is too large: exact numbers lie between {}", lexeme_text(current_),
+                           decimal_range_text()),
+               codes::kLimitExceeded);
+        }
         if (!d) {
           fail(begin, fmt::format("'{}' is not an exact number (at most 4 decimals)",
                                   lexeme_text(current_)));
@@ -534,8 +564,7 @@ std::optional<Expr> parse_expression(std::string_view text, const SourceFile& fi
     return parser.parse_all();
   } catch (const SyntaxError& error) {
     Location at = parser.location_at(error.offset);
-    diagnostics.push_back(
-        make_diagnostic(file, at.position, codes::kExpressionSyntax, error.message));
+    diagnostics.push_back(make_diagnostic(file, at.position, error.code, error.message));
     return std::nullopt;
   }
 }

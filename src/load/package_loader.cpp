@@ -46,6 +46,15 @@ std::string_view period_name(Period period) noexcept {
   return "?";
 }
 
+static Diagnostic file_too_large(const std::string& path, std::size_t size, std::size_t max_bytes) {
+  Diagnostic d;
+  d.code = std::string(codes::kLimitExceeded);
+  d.file = path;
+  d.message = fmt::format("the file is {} bytes, more than the limit of {} (max_policy_file_bytes)",
+                          size, max_bytes);
+  return d;
+}
+
 bool read_source_file(const std::string& path, std::size_t max_bytes, SourceFile& out,
                       Diagnostics& diagnostics) {
   out.path = path;
@@ -61,12 +70,7 @@ bool read_source_file(const std::string& path, std::size_t max_bytes, SourceFile
     return false;
   }
   if (size > max_bytes) {
-    Diagnostic d;
-    d.code = std::string(codes::kLimitExceeded);
-    d.file = path;
-    d.message = fmt::format("file is {} bytes, more than the limit of {} (max_policy_file_bytes)",
-                            size, max_bytes);
-    diagnostics.push_back(std::move(d));
+    diagnostics.push_back(file_too_large(path, size, max_bytes));
     return false;
   }
   std::ostringstream buffer;
@@ -375,6 +379,9 @@ void read_field(Reader& reader, Entity entity, const Node& key, const Node& node
       if (!numeric) {
         reader.error(*map.key(bound), codes::kUnknownKey,
                      fmt::format("'{}' belongs only to numeric facts", bound));
+      } else if (!d && is_decimal_out_of_range(b->scalar)) {
+        reader.error(*b, codes::kLimitExceeded,
+                     fmt::format("'{}' must be a number between {}", bound, decimal_range_text()));
       } else if (!d) {
         reader.error(*b, codes::kBadValue, fmt::format("'{}' must be an exact number", bound));
       } else {
@@ -388,11 +395,11 @@ void read_field(Reader& reader, Entity entity, const Node& key, const Node& node
     } else if (f.type == FactType::kString) {
       reader.error(*def, codes::kBadValue, "string facts cannot have a default");
     } else {
-      std::string expected;
-      auto value = read_scalar(*def, f.type, f.values, expected);
+      ScalarProblem problem;
+      auto value = read_scalar(*def, f.type, f.values, problem);
       if (!value) {
-        reader.error(*def, codes::kBadValue,
-                     fmt::format("default of '{}' must be {}", f.name, expected));
+        reader.error(*def, problem.out_of_range ? codes::kLimitExceeded : codes::kBadValue,
+                     fmt::format("default of '{}' must be {}", f.name, problem.expected));
       }
       f.default_value = value;
     }
@@ -461,12 +468,12 @@ void read_parameter(Reader& reader, const Node& key, const Node& node) {
       reader.error(*item.find("until"), codes::kBadValue, "'until' is before 'from'");
     }
     if (const Node* value = entry.require("value")) {
-      std::string expected;
-      auto parsed = read_scalar(*value, p.type, {}, expected);
+      ScalarProblem problem;
+      auto parsed = read_scalar(*value, p.type, {}, problem);
       if (!parsed) {
-        reader.error(*value, codes::kBadValue,
+        reader.error(*value, problem.out_of_range ? codes::kLimitExceeded : codes::kBadValue,
                      fmt::format("value of parameter '{}' ({}) must be {}", p.name,
-                                 fact_type_name(p.type), expected));
+                                 fact_type_name(p.type), problem.expected));
         continue;
       }
       v.value = *parsed;
@@ -863,10 +870,18 @@ SyntaxTree load_package_files(std::vector<SourceFile> files, const Limits& limit
   Reader reader{tree, limits, diagnostics, 0};
   for (std::uint32_t i = 0; i < tree.files.size(); ++i) {
     reader.file_index = i;
-    std::size_t before = diagnostics.size();
-    Node root = parse_yaml(tree.files[i], limits, diagnostics);
-    bool manifest = is_manifest_path(tree.files[i].path);
+    const SourceFile& file = tree.files[i];
+    bool manifest = is_manifest_path(file.path);
     manifest_seen = manifest_seen || manifest;
+    if (file.text.size() > limits.max_policy_file_bytes) {  // in-memory files come unchecked
+      diagnostics.push_back(
+          file_too_large(file.path, file.text.size(), limits.max_policy_file_bytes));
+      tree.incomplete = true;
+      if (manifest) tree.manifest.incomplete = true;
+      continue;
+    }
+    std::size_t before = diagnostics.size();
+    Node root = parse_yaml(file, limits, diagnostics);
     if (diagnostics.size() == before) {
       read_file(reader, root, manifest);
     } else {

@@ -121,12 +121,46 @@ std::optional<Value> read_scalar(ScalarText scalar, FactType type,
   return std::nullopt;
 }
 
+bool is_decimal_out_of_range(std::string_view text) noexcept {
+  std::string_view digits = text.substr(!text.empty() && text[0] == '-' ? 1 : 0);
+  std::size_t dot = digits.find('.');
+  std::string_view whole = digits.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : digits.substr(dot + 1);
+  auto all_digits = [](std::string_view s) {
+    return s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  bool well_written =
+      !whole.empty() && all_digits(whole) && all_digits(fraction) &&
+      (dot == std::string_view::npos || (!fraction.empty() && fraction.size() <= 4));
+  return well_written && !Decimal::parse(text);
+}
+
+std::string decimal_range_text() {
+  return fmt::format("{} and {}", Decimal::from_units(INT64_MIN).to_string(),
+                     Decimal::from_units(INT64_MAX).to_string());
+}
+
+ScalarProblem scalar_problem(ScalarText scalar, FactType type,
+                             const std::vector<std::string>& enum_values) {
+  bool integer = type == FactType::kInteger;
+  bool numeric = integer || type == FactType::kDecimal || type == FactType::kMoney;
+  if (numeric && is_number_style(scalar.style, !integer) && is_decimal_out_of_range(scalar.text) &&
+      !(integer && scalar.text.find('.') != std::string_view::npos)) {
+    return {fmt::format("a number between {}", decimal_range_text()), true};
+  }
+  return {expected_text(type, enum_values), false};
+}
+
 std::optional<Value> read_scalar(const Node& node, FactType type,
                                  const std::vector<std::string>& enum_values,
-                                 std::string& expected) {
+                                 ScalarProblem& problem) {
   std::optional<Value> value;
-  if (node.is_scalar()) value = read_scalar(ScalarText{node.scalar, node.style}, type, enum_values);
-  if (!value) expected = expected_text(type, enum_values);
+  if (node.is_scalar()) {
+    value = read_scalar(ScalarText{node.scalar, node.style}, type, enum_values);
+    if (!value) problem = scalar_problem(ScalarText{node.scalar, node.style}, type, enum_values);
+  } else {
+    problem = {expected_text(type, enum_values), false};
+  }
   return value;
 }
 

@@ -38,14 +38,14 @@ std::string_view Node::kind_name() const noexcept {
   return "?";
 }
 
-std::string_view SourceFile::line_text(int line) const noexcept {
-  if (line <= 0) return {};
-  std::size_t start = 0;
-  for (int current = 1; current < line; ++current) {
-    start = text.find('\n', start);
-    if (start == std::string::npos) return {};
-    ++start;
+std::string_view SourceFile::line_text(int line) const {
+  if (line_starts.empty()) {
+    line_starts.push_back(0);
+    for (std::size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
+      line_starts.push_back(i + 1);
   }
+  if (line <= 0 || static_cast<std::size_t>(line) > line_starts.size()) return {};
+  std::size_t start = line_starts[line - 1];
   std::size_t end = text.find('\n', start);
   if (end == std::string::npos) end = text.size();
   if (end > start && text[end - 1] == '\r') --end;

@@ -298,8 +298,9 @@ class CaseRunner {
                                                        {"per_occasion", t.per_occasion},
                                                        {"annual", t.annual}};
       for (const auto& [key, value] : totals->entries) {
+        const std::string& total = key.scalar;  // clang 14 cannot capture a structured binding
         auto it = std::find_if(std::begin(actual), std::end(actual),
-                               [&](const auto& p) { return p.first == key.scalar; });
+                               [&](const auto& p) { return p.first == total; });
         auto want = Decimal::parse(value.scalar);
         if (it == std::end(actual) || !want) {
           error(key, fmt::format("unknown total '{}' or not an exact amount", key.scalar));

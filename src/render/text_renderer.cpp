@@ -5,6 +5,7 @@
 #include "compile/program.hpp"
 #include "entitle/render.hpp"
 #include "render/value_text.hpp"
+#include "util/text.hpp"
 
 namespace entitle {
 namespace {
@@ -314,7 +315,9 @@ std::string render_text(const RuleSet& rules, const Facts& facts, const Result& 
   out += fmt::format("\n{}: {} {}, {} {}, {} {}, {} {} {}\n", w.totals, w.once, money_text(t.once),
                      w.monthly, money_text(t.monthly), w.per_occasion, money_text(t.per_occasion),
                      w.annual, money_text(t.annual), package.currency);
-  return out;
+  // Household ids, member ids and string facts are the applicant's text: keep them from
+  // driving the terminal the report is read on.
+  return printable(out, /*keep_newlines=*/true);
 }
 
 }  // namespace entitle

@@ -14,6 +14,8 @@ namespace {
 using compile::FieldInfo;
 using load::FactType;
 
+struct JsonMember;
+
 // A JSON document built in order and printed with two-space indentation; arrays of scalars stay
 // on one line.
 struct Json {
@@ -21,63 +23,88 @@ struct Json {
   Kind kind = Kind::kLiteral;
   std::string text;  // kLiteral: the JSON text (number, true, false, null); kString: the string
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  std::vector<JsonMember> members;
 
-  static Json literal(std::string t) { return {Kind::kLiteral, std::move(t), {}, {}}; }
-  static Json string(std::string t) { return {Kind::kString, std::move(t), {}, {}}; }
-  static Json array(std::vector<Json> items) { return {Kind::kArray, {}, std::move(items), {}}; }
-  static Json object() { return {Kind::kObject, {}, {}, {}}; }
-  Json& add(std::string key, Json value) {
-    members.emplace_back(std::move(key), std::move(value));
-    return members.back().second;
-  }
-
-  void print(std::string& out, int depth) const {
-    std::string pad(static_cast<std::size_t>(depth + 1) * 2, ' ');
-    switch (kind) {
-      case Kind::kLiteral:
-        out += text;
-        return;
-      case Kind::kString:
-        out += fmt::format("\"{}\"", json_escape(text));
-        return;
-      case Kind::kArray: {
-        bool flat = true;
-        for (const auto& i : items)
-          flat = flat && (i.kind == Kind::kLiteral || i.kind == Kind::kString);
-        out += '[';
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (i) out += flat ? ", " : ",";
-          if (!flat) {
-            out += '\n';
-            out += pad;
-          }
-          items[i].print(out, depth + 1);
-        }
-        if (!flat && !items.empty()) {
-          out += '\n';
-          out.append(pad, 2);
-        }
-        out += ']';
-        return;
-      }
-      case Kind::kObject:
-        out += '{';
-        for (std::size_t i = 0; i < members.size(); ++i) {
-          out += i ? ",\n" : "\n";
-          out += pad;
-          out += fmt::format("\"{}\": ", json_escape(members[i].first));
-          members[i].second.print(out, depth + 1);
-        }
-        if (!members.empty()) {
-          out += '\n';
-          out.append(pad, 2);
-        }
-        out += '}';
-        return;
-    }
-  }
+  // Defined after JsonMember, which they need complete.
+  static Json literal(std::string t);
+  static Json string(std::string t);
+  static Json array(std::vector<Json> items);
+  static Json object();
+  Json& add(std::string key, Json value);
+  void print(std::string& out, int depth) const;
 };
+
+// A key and its value: not a std::pair<std::string, Json>, which clang 14 with libstdc++ 12
+// rejects inside Json's own definition (the fuzz build uses clang).
+struct JsonMember {
+  JsonMember(std::string key, Json value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  Json second;
+};
+
+Json Json::literal(std::string t) {
+  return {Kind::kLiteral, std::move(t), {}, {}};
+}
+Json Json::string(std::string t) {
+  return {Kind::kString, std::move(t), {}, {}};
+}
+Json Json::array(std::vector<Json> items) {
+  return {Kind::kArray, {}, std::move(items), {}};
+}
+Json Json::object() {
+  return {Kind::kObject, {}, {}, {}};
+}
+
+Json& Json::add(std::string key, Json value) {
+  members.emplace_back(std::move(key), std::move(value));
+  return members.back().second;
+}
+
+void Json::print(std::string& out, int depth) const {
+  std::string pad(static_cast<std::size_t>(depth + 1) * 2, ' ');
+  switch (kind) {
+    case Kind::kLiteral:
+      out += text;
+      return;
+    case Kind::kString:
+      out += fmt::format("\"{}\"", json_escape(text));
+      return;
+    case Kind::kArray: {
+      bool flat = true;
+      for (const auto& i : items)
+        flat = flat && (i.kind == Kind::kLiteral || i.kind == Kind::kString);
+      out += '[';
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += flat ? ", " : ",";
+        if (!flat) {
+          out += '\n';
+          out += pad;
+        }
+        items[i].print(out, depth + 1);
+      }
+      if (!flat && !items.empty()) {
+        out += '\n';
+        out.append(pad, 2);
+      }
+      out += ']';
+      return;
+    }
+    case Kind::kObject:
+      out += '{';
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        out += i ? ",\n" : "\n";
+        out += pad;
+        out += fmt::format("\"{}\": ", json_escape(members[i].first));
+        members[i].second.print(out, depth + 1);
+      }
+      if (!members.empty()) {
+        out += '\n';
+        out.append(pad, 2);
+      }
+      out += '}';
+      return;
+  }
+}
 
 // Dates as Date::parse accepts them: the year range is part of the pattern, the calendar (no
 // 2023-02-29) is format "date".

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/text.hpp"
+
 namespace entitle {
 
 bool has_errors(const Diagnostics& diagnostics) noexcept {
@@ -24,20 +26,22 @@ std::string_view to_string(Severity severity) noexcept {
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
+  // Every field may hold text from an input file: printable() keeps it from driving a terminal.
   std::string out;
   if (!d.file.empty()) {
-    out += d.file;
+    out += printable(d.file);
     if (d.line > 0) out += fmt::format(":{}", d.line);
     if (d.line > 0 && d.column > 0) out += fmt::format(":{}", d.column);
     out += ": ";
   }
   out += fmt::format("{}: ", to_string(d.severity));
-  if (!d.path.empty()) out += fmt::format("{}: ", d.path);
-  out += fmt::format("{} [{}]\n", d.message, d.code);
+  if (!d.path.empty()) out += fmt::format("{}: ", printable(d.path));
+  out += fmt::format("{} [{}]\n", printable(d.message), printable(d.code));
   if (!d.source_line.empty() && d.column > 0) {
-    out += fmt::format("  {}\n", d.source_line);
+    out += fmt::format("  {}\n", printable(d.source_line));
     // The caret counts code points, so that it lands under the right character in a terminal
-    // for Chinese text too (a wide character may still shift it by one cell).
+    // for Chinese text too (a wide character may still shift it by one cell). printable()
+    // replaces code points one for one, so the count holds for the printed line.
     std::size_t width = 0;
     std::size_t bytes = std::min<std::size_t>(d.column - 1, d.source_line.size());
     for (std::size_t i = 0; i < bytes; ++i) {

@@ -71,6 +71,36 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return !first_invalid_utf8(text);
 }
 
+std::string printable(std::string_view text, bool keep_newlines) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      bool control = (c < 0x20 && c != '\t' && !(keep_newlines && c == '\n')) || c == 0x7F;
+      if (control) {
+        out.append(kReplacement);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    Utf8Scan s = scan_utf8(text, i);
+    // U+0080..U+009F are C2 80..C2 9F.
+    bool c1 = s.well_formed && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (s.well_formed && !c1) {
+      out.append(text.substr(i, s.length));
+    } else {
+      out.append(kReplacement);
+    }
+    i += s.length;
+  }
+  return out;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   if (a.size() < b.size()) std::swap(a, b);  // the row runs over the shorter string b
   std::vector<std::size_t> row(b.size() + 1);

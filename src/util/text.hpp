@@ -22,6 +22,14 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept;
 // Whether `text` is entirely well-formed UTF-8 (first_invalid_utf8(text) is std::nullopt).
 bool is_valid_utf8(std::string_view text) noexcept;
 
+// `text` made safe to print to a terminal: every C0 control character except tab (and newline
+// when `keep_newlines`), DEL, every C1 control character (U+0080..U+009F, which some terminals
+// read as escape sequences) and every maximal ill-formed UTF-8 subsequence becomes U+FFFD. Each
+// replaced character is one code point, as the replacement is, so columns counted in code points
+// stay where they were. Input files may contain anything; what is echoed from them goes through
+// this.
+std::string printable(std::string_view text, bool keep_newlines = false);
+
 // Levenshtein distance between the byte strings a and b (insertions, deletions and substitutions
 // of single bytes, each costing 1). Time O(|a| * |b|), extra space O(min(|a|, |b|)).
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -385,3 +385,52 @@ TEST_CASE("C API: concurrent evaluation on one rule set equals single-threaded",
     }
   }
 }
+
+TEST_CASE("C API: rule sets loaded with limits apply them", "[capi]") {
+  const char* limits[] = {"max_members=1", "max_eval_steps=5000000"};
+  entitle_error* error = nullptr;
+  RulesetPtr rules(entitle_ruleset_load_with_limits(kPackage.c_str(), limits, 2, &error));
+  REQUIRE(rules);
+  CHECK(error == nullptr);
+  auto [json, failed] = evaluate(rules.get(), shidu_couple(), "2013-06-01");
+  REQUIRE(failed);
+  CHECK(entitle_error_status(failed.get()) == ENTITLE_ERROR_INPUT);
+  REQUIRE(entitle_error_diagnostic_count(failed.get()) == 1);
+  CHECK(std::string(entitle_error_diagnostic_code(failed.get(), 0)) == "F006");
+  CHECK(std::string(entitle_error_diagnostic_path(failed.get(), 0)) == "members");
+
+  // NULL and 0 are the defaults.
+  RulesetPtr defaults(entitle_ruleset_load_with_limits(kPackage.c_str(), nullptr, 0, nullptr));
+  REQUIRE(defaults);
+  CHECK(!evaluate(defaults.get(), shidu_couple(), "2013-06-01").first.empty());
+}
+
+TEST_CASE("C API: a limit that is not one is an argument error", "[capi]") {
+  for (const char* bad : {"max_member=1", "max_members", "max_members=-1", "max_yaml_depth=999"}) {
+    CAPTURE(bad);
+    entitle_error* error = nullptr;
+    const char* limits[] = {bad};
+    CHECK(entitle_ruleset_load_with_limits(kPackage.c_str(), limits, 1, &error) == nullptr);
+    ErrorPtr owned(error);
+    REQUIRE(error);
+    CHECK(entitle_error_status(error) == ENTITLE_ERROR_ARGUMENT);
+    CHECK(std::string(entitle_error_message(error)).find("max_") != std::string::npos);
+  }
+  entitle_error* error = nullptr;
+  CHECK(entitle_ruleset_load_with_limits(kPackage.c_str(), nullptr, 1, &error) == nullptr);
+  ErrorPtr owned(error);
+  CHECK(entitle_error_status(error) == ENTITLE_ERROR_ARGUMENT);
+}
+
+TEST_CASE("C API: documents loaded with limits obey them", "[capi]") {
+  const char* names[] = {"package.yaml"};
+  const char* texts[] = {"package:\n  name: x\n  version: \"1\"\n"};
+  const char* limits[] = {"max_policy_file_bytes=10"};
+  entitle_error* error = nullptr;
+  CHECK(entitle_ruleset_load_documents_with_limits(names, texts, 1, limits, 1, &error) == nullptr);
+  ErrorPtr owned(error);
+  REQUIRE(error);
+  CHECK(entitle_error_status(error) == ENTITLE_ERROR_PACKAGE);
+  REQUIRE(entitle_error_diagnostic_count(error) >= 1);
+  CHECK(std::string(entitle_error_diagnostic_code(error, 0)) == "E002");
+}

@@ -178,16 +178,17 @@ members:
 
 TEST_CASE("household YAML hazards: aliases, merge keys, duplicates, depth, UTF-8",
           "[facts][errors][hazard]") {
-  for (std::string_view bad :
-       {"id: &x h\nlabel: *x\n", "id: h\n<<: {flag: true}\n", "id: h\nid: g\n", "id: h\nx: \xff\n",
-        "id: h\nlabel: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
-        "id: h\n---\nid: g\n", ","}) {
+  for (std::string_view bad : {"id: &x h\nlabel: *x\n", "id: h\n<<: {flag: true}\n",
+                               "id: h\nid: g\n", "id: h\nx: \xff\n", "id: h\n---\nid: g\n", ","}) {
     INFO(bad);
     auto d = testing::bind_errors(*rules(), bad);
     REQUIRE(d.size() == 1);
     CHECK(d[0].code == "F001");
   }
+  // Nesting past max_yaml_depth is a limit, not malformed YAML.
+  auto d = testing::bind_errors(*rules(), "id: h\nlabel: " + std::string(120, '[') + "\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].code == "F006");
 }
 
 TEST_CASE("too many members is F006", "[facts][errors][limits]") {
@@ -269,7 +270,8 @@ TEST_CASE("JSON type errors name the path like YAML's", "[facts][json][errors]")
   CHECK(json_errors(R"({"id": "h", "members": [[{"id": "a"}]]})") == Lines{"members[0] F003"});
 }
 
-TEST_CASE("malformed JSON is F001: trailing text, duplicates, depth, UTF-8", "[facts][json]") {
+TEST_CASE("malformed JSON is F001: trailing text, duplicates, UTF-8; depth is F006",
+          "[facts][json]") {
   for (std::string_view bad :
        {R"({"id": "h"} x)", R"({"id": "h"}{"id": "g"})", R"({"id": "h"},)", R"({"id": "h"]")",
         R"({"id": "h", "id": "g"})", R"({"id": "h", "members": [{"id": "a",}]})",
@@ -283,7 +285,7 @@ TEST_CASE("malformed JSON is F001: trailing text, duplicates, depth, UTF-8", "[f
   }
   std::string deep =
       R"({"id": "h", "label": )" + std::string(5000, '[') + std::string(5000, ']') + "}";
-  CHECK(json_errors(deep) == Lines{" F001"});
+  CHECK(json_errors(deep) == Lines{" F006"});  // a limit (max_yaml_depth), not malformed JSON
 }
 
 TEST_CASE("a YAML flow mapping that starts with '{' is read as YAML", "[facts][json]") {

@@ -196,7 +196,7 @@ TEST_CASE("limits: long and deep expressions are E002", "[load][errors][limits]"
   deep += "flag" + std::string(100, ')');
   auto d = load_errors({{"rules.yaml", rule_file(deep)}});
   REQUIRE(d.size() == 1);
-  CHECK(d[0].code == "E010");
+  CHECK(d[0].code == "E002");
   CHECK(d[0].message.find("max_expression_depth") != std::string::npos);
   std::string nots;
   for (int i = 0; i < 10000; ++i)

@@ -109,6 +109,21 @@ Diagnostics load_errors(Files files) {
   return loaded.diagnostics;
 }
 
+Diagnostic first_with_code(const Diagnostics& diagnostics, std::string_view code) {
+  for (const auto& d : diagnostics) {
+    if (d.code == code) return d;
+  }
+  FAIL("no " << code << " among:\n" << format_diagnostics(diagnostics));
+  return {};
+}
+
+std::size_t count_with_code(const Diagnostics& diagnostics, std::string_view code) {
+  std::size_t n = 0;
+  for (const auto& d : diagnostics)
+    n += d.code == code;
+  return n;
+}
+
 std::vector<std::string> brief(const Diagnostics& diagnostics) {
   std::vector<std::string> out;
   for (const auto& d : diagnostics) {

@@ -51,6 +51,12 @@ Diagnostics load_errors(Files files);
 // The diagnostics as "file:line:col: CODE message" lines, for matching in tests.
 std::vector<std::string> brief(const Diagnostics& diagnostics);
 
+// The first diagnostic with `code` ("E002"); REQUIREs that there is one.
+Diagnostic first_with_code(const Diagnostics& diagnostics, std::string_view code);
+
+// How many diagnostics have `code`.
+std::size_t count_with_code(const Diagnostics& diagnostics, std::string_view code);
+
 // Binds a YAML household and REQUIREs success.
 void bind_ok(const RuleSet& rules, std::string_view yaml, Facts& facts);
 

@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include "entitle/diagnostic.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -148,6 +150,44 @@ TEST_CASE("xml_escape") {
   CHECK(xml_escape("<a href=\"x\">Tom & Jerry's</a>") ==
         "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
   CHECK(xml_escape("&amp;") == "&amp;amp;");  // not idempotent: escape once
+}
+
+}  // namespace
+}  // namespace entitle
+
+namespace entitle {
+namespace {
+
+TEST_CASE("printable keeps terminal controls out of echoed text", "[text]") {
+  CHECK(printable("plain 文本\tok") == "plain 文本\tok");
+  CHECK(printable("a\x1b[2Jb") == "a\xEF\xBF\xBD[2Jb");
+  CHECK(printable("a\nb") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(printable("a\nb", true) == "a\nb");
+  CHECK(printable(std::string("nul\0!", 5)) == "nul\xEF\xBF\xBD!");
+  CHECK(printable("del\x7F") == "del\xEF\xBF\xBD");
+  CHECK(printable("csi\xC2\x9B"
+                  "2J") ==
+        "csi\xEF\xBF\xBD"
+        "2J");                                 // U+009B, a C1 control
+  CHECK(printable("\xC2\xA0") == "\xC2\xA0");  // U+00A0 is not a control
+  CHECK(printable("bad\xFF\xFE") == "bad\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("regress: a diagnostic echoes terminal escapes from a policy file inert", "[text]") {
+  Diagnostic d;
+  d.code = "E005";
+  d.file = "rules.yaml";
+  d.line = 2;
+  d.column = 4;
+  d.message = "bad \x1b]0;title\x07 value";
+  d.source_line = "\x1b[2Jx: y";
+  std::string out = format_diagnostic(d);
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+  // The caret still stands under the fourth character.
+  CHECK(out.find("\n  \xEF\xBF\xBD[2Jx: y\n     ^\n") != std::string::npos);
 }
 
 }  // namespace
