@@ -217,14 +217,15 @@ class Merger {
       std::vector<load::ParameterValue> values;
       bool ok = true;
       for (auto& v : change.values) {
-        std::string expected;
-        auto value = load::read_scalar(v.value, p->type, {}, expected);
+        load::ScalarProblem problem;
+        auto value = load::read_scalar(v.value, p->type, {}, problem);
         if (!value) {
           const load::SourceFile& file = tree_.files[v.location.file];
-          diagnostics_.push_back(
-              load::make_diagnostic(file, v.value.position, codes::kBadValue,
-                                    fmt::format("new value of parameter '{}' ({}) must be {}",
-                                                p->name, load::fact_type_name(p->type), expected)));
+          diagnostics_.push_back(load::make_diagnostic(
+              file, v.value.position,
+              problem.out_of_range ? codes::kLimitExceeded : codes::kBadValue,
+              fmt::format("new value of parameter '{}' ({}) must be {}", p->name,
+                          load::fact_type_name(p->type), problem.expected)));
           ok = false;
           continue;
         }
