@@ -698,13 +698,21 @@ class Checker {
     }
   }
 
-  void collect_parameters(const Expr& e, std::set<int>& params, std::set<int>& seen_definitions) {
-    if (e.ref.kind == RefKind::kParameter) params.insert(e.ref.index);
-    if (e.ref.kind == RefKind::kDefinition && seen_definitions.insert(e.ref.index).second) {
-      collect_parameters(tree_.definitions[e.ref.index].expr, params, seen_definitions);
+  // With an explicit stack: a chain of definitions may be far deeper than the call stack allows
+  // (it is reported against max_evaluation_depth, but checked here all the same).
+  void collect_parameters(const Expr& root, std::set<int>& params,
+                          std::set<int>& seen_definitions) {
+    std::vector<const Expr*> pending{&root};
+    while (!pending.empty()) {
+      const Expr& e = *pending.back();
+      pending.pop_back();
+      if (e.ref.kind == RefKind::kParameter) params.insert(e.ref.index);
+      if (e.ref.kind == RefKind::kDefinition && seen_definitions.insert(e.ref.index).second) {
+        pending.push_back(&tree_.definitions[e.ref.index].expr);
+      }
+      for (const auto& a : e.args)
+        pending.push_back(&a);
     }
-    for (const auto& a : e.args)
-      collect_parameters(a, params, seen_definitions);
   }
 
   void collect_rule_parameters(const load::Rule& rule, std::set<int>& params) {
