@@ -224,7 +224,6 @@ struct Reform {
   bool present = false;
 };
 
-
 // A tree read from files with errors is still checked, so that one run reports every problem;
 // what the errors left out is recorded so that the checker does not report it again as unknown.
 struct SyntaxTree {
