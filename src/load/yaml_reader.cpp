@@ -289,22 +289,45 @@ std::optional<int> second_document_line(std::string_view text) {
   return std::nullopt;
 }
 
+// The first byte of a C0 control character other than tab, line feed and carriage return, or of
+// DEL: YAML allows neither (YAML 1.2, 5.1), and yaml-cpp 0.7 does not refuse them but garbles
+// a NUL inside a scalar into bytes that are not UTF-8.
+std::optional<std::size_t> first_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+  }
+  return std::nullopt;
+}
+
+// Line and column (in bytes, from 1) of byte `offset` of `text`.
+Position position_at(std::string_view text, std::size_t offset) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
 }  // namespace
 
 Node parse_yaml(const SourceFile& file, const Limits& limits, Diagnostics& diagnostics) {
   if (auto bad = first_invalid_utf8(file.text)) {
-    // Report the line and column of the bad byte.
-    int line = 1, column = 1;
-    for (std::size_t i = 0; i < *bad; ++i) {
-      if (file.text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    diagnostics.push_back(
-        make_diagnostic(file, {line, column}, codes::kInvalidUtf8, "the file is not valid UTF-8"));
+    diagnostics.push_back(make_diagnostic(file, position_at(file.text, *bad), codes::kInvalidUtf8,
+                                          "the file is not valid UTF-8"));
+    return {};
+  }
+  if (auto bad = first_control_character(file.text)) {
+    diagnostics.push_back(make_diagnostic(
+        file, position_at(file.text, *bad), codes::kMalformedYaml,
+        fmt::format("control character U+{:04X} is not allowed in YAML (only tab, line feed and "
+                    "carriage return are)",
+                    static_cast<unsigned char>(file.text[*bad]))));
     return {};
   }
   if (auto line = second_document_line(file.text)) {

@@ -126,5 +126,25 @@ TEST_CASE("aliases and invalid UTF-8 are refused in households", "[limits]") {
   CHECK(d.code == codes::kMalformedFacts);
 }
 
+TEST_CASE("regress: a control character in a YAML household is refused where it is", "[limits]") {
+  // yaml-cpp 0.7 took `id: a<NUL>_b` and gave back an id that was not UTF-8 (found by
+  // fuzz_household, regress-nul-in-scalar).
+  auto rules = rules_with();
+  using namespace std::string_literals;
+  for (const auto& [text, column] : {std::pair{"id: milyh\0_b\n"s, 10},
+                                     {"id: a\ab\n"s, 6},
+                                     {"id: h\nmembers: [{id: \x7F}]\n"s, 16}}) {
+    Diagnostic d = rejected(*rules, text, false);
+    CHECK(d.code == codes::kMalformedFacts);
+    CHECK(d.message.find("control character") != std::string::npos);
+    CHECK(d.column == column);
+  }
+  // A tab is whitespace and a carriage return ends a line: both are still allowed.
+  Facts facts;
+  Diagnostics diagnostics;
+  CHECK(bind_yaml(*rules, "id:\th\r\n", "h", facts, diagnostics));
+  CHECK(facts.household_id() == "h");
+}
+
 }  // namespace
 }  // namespace entitle
