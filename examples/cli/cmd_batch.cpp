@@ -1,5 +1,6 @@
 // entitle batch --rules DIR [--as-of DATE] [--threads N] [--trace none|full]
-//               [--input-format jsonl|csv] [--output FILE] INPUT|- [--limit NAME=VALUE]...
+//               [--omit-not-granted] [--input-format jsonl|csv] [--output FILE] INPUT|-
+//               [--limit NAME=VALUE]...
 // A thin driver of run_batch (entitle/batch.hpp): files, signals, progress and the summary.
 #include <fcntl.h>
 #include <pthread.h>
@@ -28,6 +29,7 @@ struct BatchArgs {
   std::string as_of;
   unsigned threads = 0;
   std::string trace = "none";
+  bool omit_not_granted = false;
   std::string input_format;
   std::string output;
   std::string input;
@@ -191,10 +193,12 @@ int run_batch_command(const BatchArgs& args) {
 
   unsigned threads = args.threads ? args.threads : default_batch_threads();
   EvalOptions eval_options{args.trace == "full"};
+  RenderOptions render_options;
+  render_options.not_granted = !args.omit_not_granted;
   std::vector<std::unique_ptr<EvaluateWorker>> workers;
   std::vector<BatchWorker*> pointers;
   for (unsigned i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<EvaluateWorker>(rules, eval_options));
+    workers.push_back(std::make_unique<EvaluateWorker>(rules, eval_options, render_options));
     pointers.push_back(workers.back().get());
   }
 
@@ -259,6 +263,8 @@ void add_batch_command(CLI::App& app, Runner& run) {
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--trace", args->trace, "Include each rule's trace in the results")
       ->check(CLI::IsMember({"none", "full"}));
+  cmd->add_flag("--omit-not-granted", args->omit_not_granted,
+                "Leave out the rules that were decided against (a smaller, faster output)");
   cmd->add_option("--input-format", args->input_format,
                   "Input format (default: csv for a .csv file, else jsonl)")
       ->check(CLI::IsMember({"jsonl", "csv"}));

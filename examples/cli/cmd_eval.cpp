@@ -1,5 +1,5 @@
 // entitle eval --rules DIR [--as-of DATE] [--format text|json] [--lang zh|en] [--explain]
-//              [--limit NAME=VALUE]... FILE
+//              [--omit-not-granted] [--limit NAME=VALUE]... FILE
 #include <cstdio>
 
 #include "cli.hpp"
@@ -17,6 +17,7 @@ struct EvalArgs {
   std::string format = "text";
   std::string lang = "en";
   bool explain = false;
+  bool omit_not_granted = false;
   std::string input;
   std::shared_ptr<Limits> limits = std::make_shared<Limits>();
 };
@@ -37,6 +38,7 @@ int run_eval(const EvalArgs& args) {
   RenderOptions options;
   options.lang = args.lang;
   options.explain = args.explain;
+  options.not_granted = !args.omit_not_granted;
   std::string out;
   if (args.format == "json") {
     render_json(*rules, facts, result, options, out);
@@ -61,6 +63,8 @@ void add_eval_command(CLI::App& app, Runner& run) {
   cmd->add_option("--lang", args->lang, "Language of the text output")
       ->check(CLI::IsMember({"zh", "en"}));
   cmd->add_flag("--explain", args->explain, "Include the explanation trace of every rule");
+  cmd->add_flag("--omit-not-granted", args->omit_not_granted,
+                "Leave out the rules that were decided against");
   add_limit_option(*cmd, args->limits);
   cmd->add_option("FILE", args->input, "Household file (.yaml, .yml or .json), or - for stdin")
       ->required();

@@ -139,10 +139,13 @@ struct ENTITLE_EXPORT BatchSummary {
 
 // Evaluates each household and writes its result as one JSON line, byte for byte what
 // `entitle eval --format json` writes for it (with EvalOptions::trace, the trace too, as with
-// --explain); tallies a BatchSummary. No allocation per household in steady state.
+// --explain; without render.not_granted, no not_granted list, as with --omit-not-granted);
+// tallies a BatchSummary. No allocation per household in steady state. render.explain follows
+// options.trace and render.lang is not used (JSON only).
 class ENTITLE_EXPORT EvaluateWorker : public BatchWorker {
  public:
-  EvaluateWorker(std::shared_ptr<const RuleSet> rules, const EvalOptions& options);
+  EvaluateWorker(std::shared_ptr<const RuleSet> rules, const EvalOptions& options,
+                 const RenderOptions& render = {});
   ~EvaluateWorker() override;
 
   void household(const BatchRecord& record, std::string& out) override;

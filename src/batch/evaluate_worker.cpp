@@ -114,8 +114,9 @@ void BatchSummary::merge(const BatchSummary& other) {
   overflow = overflow || other.overflow;
 }
 
-EvaluateWorker::EvaluateWorker(std::shared_ptr<const RuleSet> rules, const EvalOptions& options)
-    : rules_(std::move(rules)), evaluator_(rules_), options_(options) {
+EvaluateWorker::EvaluateWorker(std::shared_ptr<const RuleSet> rules, const EvalOptions& options,
+                               const RenderOptions& render)
+    : rules_(std::move(rules)), evaluator_(rules_), options_(options), render_(render) {
   render_.explain = options.trace;
   summary_.rules.resize(rules_->rule_count());
 }

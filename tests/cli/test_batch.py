@@ -184,6 +184,28 @@ def test_batch_equals_eval():
               "batch equals eval --format json for " + json.loads(record)["id"])
 
 
+def test_omit_not_granted():
+    population = lines(generate(200, seed=11))
+    data = ("\n".join(population) + "\n").encode()
+    _, full, _ = batch([], data)
+    status, lean, _ = batch(["--omit-not-granted"], data)
+    check(status == 0, "batch --omit-not-granted exits 0")
+    full_results = [json.loads(l) for l in lines(full)]
+    lean_results = [json.loads(l) for l in lines(lean)]
+    check(len(lean_results) == len(population), "one lean result per record")
+    check(any(r.get("not_granted") for r in full_results), "the full results list not_granted")
+    for f in full_results:
+        f.pop("not_granted", None)
+    check(full_results == lean_results,
+          "--omit-not-granted leaves out not_granted and nothing else")
+    check(len(lean) < len(full) * 0.7, f"the lean output is smaller ({len(lean)} of {len(full)})")
+    p = subprocess.run([ENTITLE, "eval", "--rules", RULES, "--format", "json",
+                        "--omit-not-granted", write("one.json", population[0].encode())],
+                       capture_output=True)
+    check(p.stdout.decode().rstrip("\n") == lines(lean)[0],
+          "batch --omit-not-granted equals eval --omit-not-granted")
+
+
 def test_shards_concatenate():
     population = lines(generate(900, seed=9))
     _, whole, _ = batch(["--threads", "2"], ("\n".join(population) + "\n").encode())
@@ -331,7 +353,8 @@ def test_generator_is_deterministic():
 
 
 for test in [test_generator_is_deterministic, test_order_and_threads, test_error_records, test_csv_equals_jsonl, test_csv_errors,
-             test_batch_equals_eval, test_huge_lines, test_shards_concatenate, test_atomic_output,
+             test_batch_equals_eval, test_huge_lines, test_omit_not_granted,
+             test_shards_concatenate, test_atomic_output,
              test_progress_on_terminal, test_exit_statuses]:
     test()
 
