@@ -8,13 +8,15 @@
 # N defaults to 1000000, R to 3, OUTPUT (where results go) to /dev/null; give a file path to
 # include the cost of writing it. The population is generated once into benchmarks/out/ (seed
 # 2012, as of 2013-06-01) and kept for later runs. Build first (scripts/build); BUILD_DIR selects
-# the build (default build/). The machine is shared: run it when it is quiet, and quote medians.
+# the build (default build/); BATCH_FLAGS adds options to every run (e.g. --omit-not-granted).
+# The machine is shared: run it when it is quiet, and quote medians.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 count=${1:-1000000}
 runs=${2:-3}
 output=${3:-/dev/null}
+read -r -a flags <<< "${BATCH_FLAGS:-}"
 entitle=$build/entitle
 generator=$build/benchmarks/generate_population
 for tool in "$entitle" "$generator" /usr/bin/time; do
@@ -31,6 +33,7 @@ fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "input: $count households, $(du -h "$population" | cut -f1) of JSON Lines; output to $output"
+echo "options: ${flags[*]:-(none)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-4s %12s %10s %10s %12s\n' threads run "households/s" "wall s" "cpu s" "peak RSS MB"
 
@@ -41,7 +44,7 @@ for threads in 1 2; do
   for run in $(seq 1 "$runs"); do
     log=$(mktemp)
     /usr/bin/time -v "$entitle" batch --rules "$root/rules/wuhan-2012" --threads "$threads" \
-      "$population" > "$output" 2> "$log"
+      "${flags[@]}" "$population" > "$output" 2> "$log"
     wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' |
            awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     user=$(grep 'User time' "$log" | awk '{print $NF}')
