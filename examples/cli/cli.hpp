@@ -50,6 +50,10 @@ bool read_household(const RuleSet& rules, const std::string& path, Facts& facts)
 std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts,
                                     const std::string& path);
 
+// Adds `--threads N` and `--input-format jsonl|csv`, the options of `batch` and `diff` that say
+// how a population is read and evaluated.
+void add_population_options(CLI::App& cmd, unsigned& threads, std::string& input_format);
+
 // The format of a population for `batch` and `diff`: `input_format` ("jsonl" or "csv") when
 // given, else CSV for a file named *.csv and JSON Lines otherwise.
 BatchFormat population_format(const std::string& input, const std::string& input_format);

@@ -259,15 +259,11 @@ void add_batch_command(CLI::App& app, Runner& run) {
   cmd->add_option("--as-of", args->as_of,
                   "Evaluation date for every record (default: each's as_of)")
       ->check(date_validator());
-  cmd->add_option("--threads", args->threads, "Working threads (default: the number of cores)")
-      ->check(CLI::Range(1u, 1024u));
+  add_population_options(*cmd, args->threads, args->input_format);
   cmd->add_option("--trace", args->trace, "Include each rule's trace in the results")
       ->check(CLI::IsMember({"none", "full"}));
   cmd->add_flag("--omit-not-granted", args->omit_not_granted,
                 "Leave out the rules that were decided against (a smaller, faster output)");
-  cmd->add_option("--input-format", args->input_format,
-                  "Input format (default: csv for a .csv file, else jsonl)")
-      ->check(CLI::IsMember({"jsonl", "csv"}));
   cmd->add_option("--output", args->output,
                   "Write the results to FILE, which appears complete or not at all");
   cmd->add_option("INPUT", args->input, "Population file, or - for stdin")->required();

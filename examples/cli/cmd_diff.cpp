@@ -133,11 +133,7 @@ void add_diff_command(CLI::App& app, Runner& run) {
       ->check(CLI::IsMember({"text", "json", "html"}));
   cmd->add_option("--output", args->output,
                   "Write the report to FILE, which appears complete or not at all");
-  cmd->add_option("--threads", args->threads, "Working threads (default: the number of cores)")
-      ->check(CLI::Range(1u, 1024u));
-  cmd->add_option("--input-format", args->input_format,
-                  "Input format (default: csv for a .csv file, else jsonl)")
-      ->check(CLI::IsMember({"jsonl", "csv"}));
+  add_population_options(*cmd, args->threads, args->input_format);
   cmd->add_option("--top", args->top,
                   "Households listed with the largest gain and loss (default 3)")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));

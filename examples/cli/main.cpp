@@ -119,6 +119,14 @@ std::optional<Date> evaluation_date(const std::string& as_of, const Facts& facts
   return date;
 }
 
+void add_population_options(CLI::App& cmd, unsigned& threads, std::string& input_format) {
+  cmd.add_option("--threads", threads, "Working threads (default: the number of cores)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd.add_option("--input-format", input_format,
+                 "Input format (default: csv for a .csv file, else jsonl)")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+}
+
 BatchFormat population_format(const std::string& input, const std::string& input_format) {
   if (!input_format.empty())
     return input_format == "csv" ? BatchFormat::kCsv : BatchFormat::kJsonLines;
