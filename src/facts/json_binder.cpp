@@ -256,16 +256,10 @@ bool JsonBinder::bind(const RuleSet& rules, std::string_view text, std::size_t r
     d.code = std::string(limit ? codes::kFactLimit : codes::kMalformedFacts);
     d.file = std::string(source);
     if (at && at >= text.data() && at <= text.data() + text.size()) {
-      d.line = 1;
-      d.column = 1;
-      for (const char* p = text.data(); p < at; ++p) {
-        if (*p == '\n') {
-          ++d.line;
-          d.column = 1;
-        } else {
-          ++d.column;
-        }
-      }
+      LineColumn place =
+          position_after({}, text.substr(0, static_cast<std::size_t>(at - text.data())));
+      d.line = place.line;
+      d.column = place.column;
     }
     d.message = limit ? std::move(message) : fmt::format("malformed JSON: {}", message);
     diagnostics.push_back(std::move(d));

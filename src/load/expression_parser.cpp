@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "load/scalar.hpp"
+#include "util/text.hpp"
 
 namespace entitle::load {
 namespace {
@@ -71,16 +72,8 @@ class Parser {
   // Columns count bytes, like yaml-cpp's marks that `start_` comes from (and like every
   // Diagnostic column; the caret of format_diagnostic converts to characters).
   Location location_at(std::size_t offset) const {
-    Position p = start_;
-    for (std::size_t i = 0; i < offset && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++p.line;
-        p.column = 1;
-      } else {
-        ++p.column;
-      }
-    }
-    return {file_index_, p};
+    LineColumn at = position_after({start_.line, start_.column}, text_.substr(0, offset));
+    return {file_index_, {at.line, at.column}};
   }
 
  private:

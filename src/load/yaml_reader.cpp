@@ -300,18 +300,10 @@ std::optional<std::size_t> first_control_character(std::string_view text) {
   return std::nullopt;
 }
 
-// Line and column (in bytes, from 1) of byte `offset` of `text`.
+// Line and column of byte `offset` of `text`.
 Position position_at(std::string_view text, std::size_t offset) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
+  LineColumn at = position_after({}, text.substr(0, offset));
+  return {at.line, at.column};
 }
 
 }  // namespace

@@ -67,6 +67,18 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+LineColumn position_after(LineColumn start, std::string_view text) noexcept {
+  for (char c : text) {
+    if (c == '\n') {
+      ++start.line;
+      start.column = 1;
+    } else {
+      ++start.column;
+    }
+  }
+  return start;
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   return !first_invalid_utf8(text);
 }

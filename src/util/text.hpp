@@ -19,6 +19,16 @@ namespace entitle {
 // the offset is that of the lead byte). NUL bytes are well-formed.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept;
 
+// A place in a text: line and column from 1, columns counting bytes (as yaml-cpp's marks and every
+// Diagnostic do; format_diagnostic's caret converts to characters).
+struct LineColumn {
+  int line = 1;
+  int column = 1;
+};
+
+// Where the text after `text` starts, when `text` starts at `start`.
+LineColumn position_after(LineColumn start, std::string_view text) noexcept;
+
 // Whether `text` is entirely well-formed UTF-8 (first_invalid_utf8(text) is std::nullopt).
 bool is_valid_utf8(std::string_view text) noexcept;
 

@@ -152,6 +152,18 @@ TEST_CASE("xml_escape") {
   CHECK(xml_escape("&amp;") == "&amp;amp;");  // not idempotent: escape once
 }
 
+TEST_CASE("position_after counts lines and byte columns from where a text starts", "[text]") {
+  LineColumn start{3, 7};
+  CHECK(position_after(start, "").line == 3);
+  CHECK(position_after(start, "").column == 7);
+  LineColumn after = position_after(start, "ab");
+  CHECK((after.line == 3 && after.column == 9));
+  after = position_after({}, "a\n\xE6\xAD\xA6x");  // columns count bytes: 武 is three
+  CHECK((after.line == 2 && after.column == 5));
+  after = position_after({}, "\r\n\n");
+  CHECK((after.line == 3 && after.column == 1));
+}
+
 }  // namespace
 }  // namespace entitle
 
